@@ -1,0 +1,103 @@
+package dev.desafios.common;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Settings read once from the environment (a map, so that tests pass their own), with named
+ * defaults and a {@link ConfigException} naming the variable for any bad value.
+ */
+public final class Config {
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
+
+    private final Map<String, String> env;
+
+    /** Settings from the given variables. */
+    public Config(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** A bad setting: the message is one line that names the variable. */
+    public static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String name, String value, String expected) {
+            super(name + "=" + Problem.quote(value) + " is invalid: expected " + expected);
+        }
+    }
+
+    /** {@code PORT}, default 8080. */
+    public int port() {
+        return (int) whole("PORT", 8080, 0, 65535);
+    }
+
+    /** {@code MAX_BODY_BYTES}, default 65536. */
+    public long maxBodyBytes() {
+        return whole("MAX_BODY_BYTES", 65536, 1, 64L * 1024 * 1024);
+    }
+
+    /** A text value, or the default when unset or empty. */
+    public String text(String name, String otherwise) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? otherwise : value.strip();
+    }
+
+    /** A whole number within [min, max], or the default when unset. */
+    public long whole(String name, long otherwise, long min, long max) {
+        String value = text(name, null);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a value out of range
+        }
+        throw new ConfigException(name, value, "a whole number from " + min + " to " + max);
+    }
+
+    /** A duration written {@code 500ms}, {@code 2s} or {@code 1m}, at least 1 ms; the default when unset. */
+    public Duration duration(String name, Duration otherwise) {
+        String value = text(name, null);
+        if (value == null) {
+            return otherwise;
+        }
+        Matcher m = DURATION.matcher(value);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            Duration duration = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+            if (!duration.isZero()) {
+                return duration;
+            }
+        }
+        throw new ConfigException(name, value, "a duration such as 500ms, 2s or 1m");
+    }
+
+    /** An absolute http(s) URL with a host, or the default when unset. */
+    public URI url(String name, String otherwise) {
+        String value = text(name, otherwise);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException(name, value, "an http:// URL with a host, such as http://api:8080/");
+    }
+}

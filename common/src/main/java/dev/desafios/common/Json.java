@@ -1,0 +1,125 @@
+package dev.desafios.common;
+
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Strict reading of request bodies with minimal-json: every mistake is a 400 {@link Problem}. */
+public final class Json {
+    /** Deeper documents are refused before parsing: the parser is recursive. */
+    static final int MAX_DEPTH = 32;
+
+    private Json() {
+    }
+
+    /** Parses a body that must be one JSON object with only the given field names, each at most once. */
+    public static JsonObject object(String body, Set<String> allowedFields) {
+        if (body.isBlank()) {
+            throw Problem.badRequest("the request body is empty; expected a JSON object");
+        }
+        checkDepth(body);
+        JsonValue value;
+        try {
+            value = com.eclipsesource.json.Json.parse(body);
+        } catch (ParseException e) {
+            throw Problem.badRequest("malformed JSON at line " + e.getLocation().line
+                    + ", column " + e.getLocation().column);
+        }
+        if (!value.isObject()) {
+            throw Problem.badRequest("expected a JSON object");
+        }
+        JsonObject object = value.asObject();
+        var seen = new HashSet<String>();
+        for (String name : object.names()) {
+            if (!allowedFields.contains(name)) {
+                throw Problem.badRequest("unknown field " + Problem.quote(name) + "; allowed: " + allowedFields);
+            }
+            if (!seen.add(name)) {
+                throw Problem.badRequest("field " + Problem.quote(name) + " appears twice");
+            }
+        }
+        return object;
+    }
+
+    /** A required string field. */
+    public static String string(JsonObject object, String name) {
+        JsonValue value = required(object, name);
+        if (!value.isString()) {
+            throw Problem.badRequest("field '" + name + "' must be a string");
+        }
+        return value.asString();
+    }
+
+    /** An optional string field, or the default when absent. */
+    public static String string(JsonObject object, String name, String otherwise) {
+        return object.get(name) == null ? otherwise : string(object, name);
+    }
+
+    /** A required whole-number field within [min, max]. */
+    public static long whole(JsonObject object, String name, long min, long max) {
+        JsonValue value = required(object, name);
+        if (!value.isNumber()) {
+            throw Problem.badRequest("field '" + name + "' must be a number");
+        }
+        BigDecimal number = new BigDecimal(value.toString());
+        if (number.stripTrailingZeros().scale() > 0) {
+            throw Problem.badRequest("field '" + name + "' must be a whole number");
+        }
+        if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw Problem.badRequest("field '" + name + "' must be from " + min + " to " + max);
+        }
+        return number.longValueExact();
+    }
+
+    /** A required decimal given as a JSON number or a numeric string (money). */
+    public static BigDecimal decimal(JsonObject object, String name) {
+        JsonValue value = required(object, name);
+        String text;
+        if (value.isNumber()) {
+            text = value.toString();
+        } else if (value.isString()) {
+            text = value.asString().strip();
+        } else {
+            throw Problem.badRequest("field '" + name + "' must be a number or a numeric string");
+        }
+        if (text.length() > 40 || !text.matches("-?[0-9]+(\\.[0-9]+)?")) {
+            throw Problem.badRequest("field '" + name + "' must be a plain decimal such as 19.99");
+        }
+        return new BigDecimal(text);
+    }
+
+    private static JsonValue required(JsonObject object, String name) {
+        JsonValue value = object.get(name);
+        if (value == null || value.isNull()) {
+            throw Problem.badRequest("field '" + name + "' is required");
+        }
+        return value;
+    }
+
+    /** Refuses documents nested deeper than {@link #MAX_DEPTH}, counting brackets outside strings. */
+    static void checkDepth(String text) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw Problem.badRequest("JSON nested deeper than " + MAX_DEPTH + " levels");
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.desafios.common;
+
+import com.eclipsesource.json.JsonObject;
+
+/**
+ * An RFC 9457 problem: thrown anywhere in a handler, turned into an
+ * {@code application/problem+json} response once, by the {@link Router}.
+ */
+public final class Problem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String title;
+    private final transient Headers headers;
+
+    /** A problem with the given status, short title and human-readable detail. */
+    public Problem(int status, String title, String detail) {
+        this(status, title, detail, Headers.empty());
+    }
+
+    private Problem(int status, String title, String detail, Headers headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.title = title;
+        this.headers = headers;
+    }
+
+    /** 400: the request is malformed or fails validation. */
+    public static Problem badRequest(String detail) {
+        return new Problem(400, "Bad Request", detail);
+    }
+
+    /** 404: nothing at this path, or no entity with this id. */
+    public static Problem notFound(String detail) {
+        return new Problem(404, "Not Found", detail);
+    }
+
+    /** 405 with the {@code Allow} header listing the methods the path takes. */
+    public static Problem methodNotAllowed(String method, String allow) {
+        return new Problem(405, "Method Not Allowed", method + " is not allowed here; allowed: " + allow,
+                Headers.of("Allow", allow));
+    }
+
+    /** 413: the body is over the limit; the connection is closed rather than read to the end. */
+    public static Problem payloadTooLarge(long limit) {
+        return new Problem(413, "Content Too Large", "the request body is over " + limit + " bytes",
+                Headers.of("Connection", "close"));
+    }
+
+    /** 415: the body is not {@code application/json}. */
+    public static Problem unsupportedMediaType(String contentType) {
+        return new Problem(415, "Unsupported Media Type",
+                "expected Content-Type application/json, got " + (contentType == null ? "none" : quote(contentType)));
+    }
+
+    /** 422: well-formed, but refers to something that does not exist. */
+    public static Problem unprocessable(String detail) {
+        return new Problem(422, "Unprocessable Content", detail);
+    }
+
+    /** 502: an upstream refused, reset or answered garbage. */
+    public static Problem badGateway(String detail) {
+        return new Problem(502, "Bad Gateway", detail);
+    }
+
+    /** 503: a dependency is down or no upstream is healthy. */
+    public static Problem unavailable(String detail) {
+        return new Problem(503, "Service Unavailable", detail);
+    }
+
+    /** 504: an upstream did not answer in time. */
+    public static Problem gatewayTimeout(String detail) {
+        return new Problem(504, "Gateway Timeout", detail);
+    }
+
+    /** 500: the body says nothing internal; the cause goes to stderr. */
+    public static Problem internal() {
+        return new Problem(500, "Internal Server Error", "the server failed to answer; see its log");
+    }
+
+    /** The HTTP status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The short, fixed title for the status. */
+    public String title() {
+        return title;
+    }
+
+    /** Extra response headers (Allow, Connection). */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The problem document, with the path it concerns and the request id. */
+    public JsonObject toJson(String instance, String requestId) {
+        return new JsonObject()
+                .add("type", "about:blank")
+                .add("title", title)
+                .add("status", status)
+                .add("detail", getMessage())
+                .add("instance", instance)
+                .add("requestId", requestId);
+    }
+
+    /** Quotes a client-supplied value for a detail message, cut short and without control characters. */
+    public static String quote(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return "'" + (clean.length() > 60 ? clean.substring(0, 60) + "..." : clean) + "'";
+    }
+}

@@ -1,0 +1,175 @@
+package dev.desafios.common;
+
+import com.eclipsesource.json.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** One incoming request as a handler sees it: path parameters, query, headers, a bounded body. */
+public final class Request {
+    private final HttpExchange exchange;
+    private final Map<String, String> pathParams;
+    private final String requestId;
+    private final long maxBodyBytes;
+    private Map<String, String> query;
+
+    Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes) {
+        this.exchange = exchange;
+        this.pathParams = pathParams;
+        this.requestId = requestId;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The HTTP method. */
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
+    /** The decoded request path. */
+    public String path() {
+        return exchange.getRequestURI().getPath();
+    }
+
+    /** The raw path and query, as sent. */
+    public String rawPathAndQuery() {
+        String raw = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        return query == null ? raw : raw + "?" + query;
+    }
+
+    /** The accepted or generated request id. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** A request header, or null. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The underlying exchange, for the rare handler that streams or proxies. */
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    /** The client's IP address as seen by this server. */
+    public String clientAddress() {
+        var remote = exchange.getRemoteAddress();
+        return remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
+    }
+
+    /** A whole-number path parameter such as {@code {id}}; the route pattern guarantees its digits. */
+    public long idParam(String name) {
+        try {
+            return Long.parseLong(pathParams.get(name));
+        } catch (NumberFormatException e) {
+            throw Problem.notFound("no such id: " + Problem.quote(pathParams.get(name)));
+        }
+    }
+
+    /** A text path parameter. */
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** A query parameter, or null. A malformed query string is a 400. */
+    public String query(String name) {
+        if (query == null) {
+            query = parseQuery(exchange.getRequestURI().getRawQuery());
+        }
+        return query.get(name);
+    }
+
+    /** A whole-number query parameter within [min, max], or the default when absent. */
+    public long queryWhole(String name, long otherwise, long min, long max) {
+        String value = query(name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the same answer as out of range
+        }
+        throw Problem.badRequest("query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+    }
+
+    /** The body as a JSON object with only the allowed fields; 415 unless the content type is JSON. */
+    public JsonObject jsonBody(Set<String> allowedFields) {
+        String type = header("Content-Type");
+        if (type == null || !type.toLowerCase().strip().matches("application/json(\\s*;.*)?")) {
+            throw Problem.unsupportedMediaType(type);
+        }
+        return Json.object(utf8(body()), allowedFields);
+    }
+
+    /** The body bytes, refusing with 413 anything over the limit without reading it to the end. */
+    public byte[] body() {
+        String length = header("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > maxBodyBytes) {
+                    throw Problem.payloadTooLarge(maxBodyBytes);
+                }
+            } catch (NumberFormatException e) {
+                throw Problem.badRequest("invalid Content-Length");
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            var out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxBodyBytes) {
+                    throw Problem.payloadTooLarge(maxBodyBytes);
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw Problem.badRequest("the request body is not valid UTF-8");
+        }
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        var params = new HashMap<String, String>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.putIfAbsent(key, value);
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("malformed query string");
+            }
+        }
+        return params;
+    }
+}

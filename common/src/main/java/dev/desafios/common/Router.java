@@ -1,0 +1,136 @@
+package dev.desafios.common;
+
+import com.eclipsesource.json.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Routes scanned in order, with 404 and 405 built in, and the one place where a request
+ * gets its id, exceptions become problem responses, the response is sent and the access
+ * line is logged.
+ */
+public final class Router implements HttpHandler {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)(?::([^}]+))?}");
+
+    private record Route(String method, Pattern pattern, List<String> names, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+    private final long maxBodyBytes;
+
+    /** A router whose requests may carry bodies of at most {@code maxBodyBytes}. */
+    public Router(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Adds a GET route. */
+    public Router get(String pattern, Handler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    /** Adds a POST route. */
+    public Router post(String pattern, Handler handler) {
+        return route("POST", pattern, handler);
+    }
+
+    /** Adds a DELETE route. */
+    public Router delete(String pattern, Handler handler) {
+        return route("DELETE", pattern, handler);
+    }
+
+    /**
+     * Adds a route. In the pattern, {@code {id}} matches a whole number (anything else is a 404)
+     * and {@code {name:regex}} matches the regex; the rest is literal.
+     */
+    public Router route(String method, String pattern, Handler handler) {
+        var names = new ArrayList<String>();
+        var regex = new StringBuilder("^");
+        Matcher m = PLACEHOLDER.matcher(pattern);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(pattern.substring(last, m.start())));
+            names.add(m.group(1));
+            regex.append("(?<").append(m.group(1)).append('>')
+                    .append(m.group(2) == null ? "[0-9]{1,18}" : m.group(2)).append(')');
+            last = m.end();
+        }
+        regex.append(Pattern.quote(pattern.substring(last))).append('$');
+        routes.add(new Route(method, Pattern.compile(regex.toString()), names, handler));
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
+        String path = exchange.getRequestURI().getRawPath();
+        Response response;
+        try {
+            response = dispatch(exchange, path, requestId);
+        } catch (Problem problem) {
+            response = Response.problem(problem, path, requestId);
+        } catch (Throwable unexpected) {
+            Log.error("unhandled error in " + exchange.getRequestMethod() + " " + path, unexpected);
+            response = Response.problem(Problem.internal(), path, requestId);
+        }
+        send(exchange, response, requestId);
+        Log.info("request", new JsonObject()
+                .add("method", exchange.getRequestMethod())
+                .add("path", path)
+                .add("status", response.status())
+                .add("ms", (System.nanoTime() - start) / 1_000_000)
+                .add("requestId", requestId));
+    }
+
+    private Response dispatch(HttpExchange exchange, String path, String requestId) throws Exception {
+        var allowed = new LinkedHashSet<String>();
+        for (Route route : routes) {
+            Matcher m = route.pattern.matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            if (!route.method.equals(exchange.getRequestMethod())) {
+                allowed.add(route.method);
+                continue;
+            }
+            var params = new HashMap<String, String>();
+            for (String name : route.names) {
+                params.put(name, m.group(name));
+            }
+            return route.handler.handle(new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes));
+        }
+        if (!allowed.isEmpty()) {
+            throw Problem.methodNotAllowed(exchange.getRequestMethod(), String.join(", ", allowed));
+        }
+        throw Problem.notFound("no resource at this path");
+    }
+
+    /** The one way a response leaves: content type, request id, the length rule, and always closed. */
+    private static void send(HttpExchange exchange, Response response, String requestId) {
+        try (exchange) {
+            var headers = exchange.getResponseHeaders();
+            if (response.contentType() != null) {
+                headers.set("Content-Type", response.contentType());
+            }
+            headers.set(RequestIds.HEADER, requestId);
+            headers.set("X-Content-Type-Options", "nosniff");
+            response.headers().values().forEach(headers::set);
+            boolean noBody = response.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
+            // sendResponseHeaders: -1 means no body; 0 would mean chunked.
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
+            if (!noBody) {
+                exchange.getResponseBody().write(response.body());
+            }
+        } catch (IOException clientGone) {
+            // The client closed the connection; there is nobody left to answer.
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.desafios.common;
+
+import com.eclipsesource.json.JsonObject;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The JDK's HttpServer on virtual threads, with server-side read timeouts, and a stop that
+ * drains in-flight requests and then closes the service's resources (pools, loops).
+ */
+public final class Server {
+    /** How long a stop waits for in-flight requests: well inside Docker's 10 s. */
+    static final int DRAIN_SECONDS = 5;
+
+    static {
+        // Cut off clients that dribble their request (slow headers or body), and idle keep-alives.
+        setDefault("sun.net.httpserver.maxReqTime", "10");
+        setDefault("sun.net.httpserver.idleInterval", "30");
+        setDefault("sun.net.httpserver.maxReqHeaders", "100");
+    }
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final List<AutoCloseable> resources;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private Server(HttpServer http, ExecutorService executor, List<AutoCloseable> resources) {
+        this.http = http;
+        this.executor = executor;
+        this.resources = resources;
+    }
+
+    /** Starts serving the router on the port (0 picks a free one); the resources are closed on stop. */
+    public static Server start(int port, Router router, AutoCloseable... resources) {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(port), 256);
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            http.setExecutor(executor);
+            http.createContext("/", router);
+            http.start();
+            Log.info("listening", new JsonObject().add("port", http.getAddress().getPort()));
+            return new Server(http, executor, List.of(resources));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on port " + port, e);
+        }
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** Stops on SIGTERM or SIGINT (docker stop), draining first. */
+    public Server stopOnSignal() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "drain"));
+        return this;
+    }
+
+    /** Stops accepting, waits for in-flight requests (up to the drain time), then closes resources. Idempotent. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        Log.info("stopping", new JsonObject().add("drainSeconds", DRAIN_SECONDS));
+        http.stop(DRAIN_SECONDS);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                Log.error("closing a resource failed", e);
+            }
+        }
+        Log.info("stopped");
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.desafios.api;
+
+import dev.desafios.common.Config;
+import dev.desafios.common.Health;
+import dev.desafios.common.Router;
+import dev.desafios.common.Server;
+import dev.desafios.common.Services;
+import java.util.Map;
+
+/** The API of challenge 1 (visits counted in memory) and challenge 3 (with PostgreSQL and Redis). */
+public final class ApiService {
+    private ApiService() {
+    }
+
+    public static void main(String[] args) {
+        Services.run("svc-api", () -> start(System.getenv(), false).stopOnSignal());
+    }
+
+    /** Reads the config, wires the visit store and starts serving; {@code port0} picks a free port for tests. */
+    static Server start(Map<String, String> env, boolean port0) {
+        var config = new Config(env);
+        int port = port0 ? 0 : config.port();
+        VisitStore store = new InMemoryVisitStore();
+        var api = new ApiHandlers(store, Hostname.of(env));
+        var health = new Health();
+        var router = new Router(config.maxBodyBytes())
+                .get("/", api::hello)
+                .get("/visits", api::visits)
+                .get("/health", health::handle);
+        return Server.start(port, router, store);
+    }
+}

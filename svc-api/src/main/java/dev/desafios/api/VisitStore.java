@@ -1,0 +1,21 @@
+package dev.desafios.api;
+
+import com.eclipsesource.json.JsonObject;
+
+/** Where visits are recorded: in memory alone, or PostgreSQL (accesses) plus Redis (the counter). */
+interface VisitStore extends AutoCloseable {
+
+    /** What is known of one access to {@code GET /}. */
+    record Access(String path, String client, String userAgent, String requestId) {
+    }
+
+    /** Records one access and returns the fields it adds to the answer ({@code visits}, maybe {@code accessId}). */
+    JsonObject record(Access access);
+
+    /** The body of {@code GET /visits}. */
+    JsonObject summary();
+
+    @Override
+    default void close() {
+    }
+}

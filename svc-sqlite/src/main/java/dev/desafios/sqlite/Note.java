@@ -1,0 +1,41 @@
+package dev.desafios.sqlite;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Json;
+import dev.desafios.common.Problem;
+import java.util.Set;
+
+/** A stored note. */
+record Note(long id, String title, String body, String createdAt) {
+
+    /** What a client may send: the server sets {@code id} and {@code createdAt}. */
+    record New(String title, String body) {
+        static final int MAX_TITLE = 200;
+        static final int MAX_BODY = 10_000;
+        private static final Set<String> FIELDS = Set.of("title", "body");
+
+        static New fromJson(JsonObject json) {
+            String title = Json.string(json, "title").strip();
+            String body = Json.string(json, "body", "");
+            int titleLength = title.codePointCount(0, title.length());
+            if (titleLength < 1 || titleLength > MAX_TITLE) {
+                throw Problem.badRequest("field 'title' must have 1 to " + MAX_TITLE + " characters");
+            }
+            if (title.chars().anyMatch(Character::isISOControl)) {
+                throw Problem.badRequest("field 'title' must not contain control characters");
+            }
+            if (body.codePointCount(0, body.length()) > MAX_BODY) {
+                throw Problem.badRequest("field 'body' must have at most " + MAX_BODY + " characters");
+            }
+            return new New(title, body);
+        }
+
+        static Set<String> fields() {
+            return FIELDS;
+        }
+    }
+
+    JsonObject toJson() {
+        return new JsonObject().add("id", id).add("title", title).add("body", body).add("createdAt", createdAt);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.desafios.sqlite;
+
+import dev.desafios.common.Config;
+import dev.desafios.common.Health;
+import dev.desafios.common.Router;
+import dev.desafios.common.Server;
+import dev.desafios.common.Services;
+import java.util.Map;
+
+/** Challenge 2: notes in a SQLite file on a named volume, surviving the container. */
+public final class NotesService {
+    private NotesService() {
+    }
+
+    public static void main(String[] args) {
+        Services.run("svc-sqlite", () -> start(System.getenv(), false).stopOnSignal());
+    }
+
+    static Server start(Map<String, String> env, boolean port0) {
+        var config = new Config(env);
+        int port = port0 ? 0 : config.port();
+        var notes = NotesRepository.open(config.text("DB_PATH", "/data/notes.db"));
+        var handlers = new NoteHandlers(notes);
+        var router = new Router(config.maxBodyBytes())
+                .post("/notes", handlers::create)
+                .get("/notes", handlers::list)
+                .get("/notes/{id}", handlers::find)
+                .delete("/notes/{id}", handlers::delete)
+                .get("/health", new Health().check("sqlite", notes::isHealthy)::handle);
+        return Server.start(port, router, notes);
+    }
+}
