@@ -38,3 +38,200 @@ timed() {
   "$@" || return
   note "$what took $((SECONDS - start)) s"
 }
+
+# --- images and ports -----------------------------------------------------
+
+# The project's images, one per service; tagged latest and the project version.
+IMAGE_PREFIX=desafios
+PROJECT_VERSION=1.0.0
+D1_PORT=${D1_PORT:-8081}
+D2_PORT=${D2_PORT:-8082}
+D3_PORT=${D3_PORT:-8083}
+D4_PORT=${D4_PORT:-8084}
+D4_ORDERS_PORT=${D4_ORDERS_PORT:-8085}
+D5_PORT=${D5_PORT:-8080}
+
+# Fails with one line when a host port is taken by something other than the
+# named container: `port_free 8081 D1_PORT desafio1-api`.
+port_free() {
+  local port=$1 variable=$2 owner=$3 holder
+  holder=$(docker ps --filter "publish=$port" --format '{{.Names}}' | head -n 1)
+  [[ -n $holder && $holder == "$owner" ]] && return 0
+  if [[ -n $holder ]] || (exec 3<>"/dev/tcp/$BIND_ADDRESS/$port") 2>/dev/null; then
+    die "port $port on $BIND_ADDRESS is taken${holder:+ by container $holder}; set $variable to another port"
+  fi
+}
+
+# --- networks, volumes, containers ----------------------------------------
+
+# Creates a network unless it exists: `ensure_network desafio1-net [--internal]`.
+ensure_network() {
+  local name=$1; shift
+  if docker network inspect "$name" >/dev/null 2>&1; then
+    note "network $name exists"
+  else
+    dk network create --driver bridge --label "desafios.challenge=$CHALLENGE" "$@" "$name" >/dev/null
+  fi
+}
+
+# Creates a named volume unless it exists.
+ensure_volume() {
+  local name=$1
+  if docker volume inspect "$name" >/dev/null 2>&1; then
+    note "volume $name exists (data kept)"
+  else
+    dk volume create --label "desafios.challenge=$CHALLENGE" "$name" >/dev/null
+  fi
+}
+
+# Removes containers if present (quietly when absent).
+remove_containers() {
+  local name
+  for name in "$@"; do
+    if docker container inspect "$name" >/dev/null 2>&1; then
+      dk rm --force "$name" >/dev/null
+    fi
+  done
+}
+
+# Removes networks and volumes if present.
+remove_networks() {
+  local name
+  for name in "$@"; do
+    if docker network inspect "$name" >/dev/null 2>&1; then dk network rm "$name" >/dev/null; fi
+  done
+}
+remove_volumes() {
+  local name
+  for name in "$@"; do
+    if docker volume inspect "$name" >/dev/null 2>&1; then dk volume rm "$name" >/dev/null; fi
+  done
+}
+
+# The hardening every container gets (DESIGN.md): read-only root, no
+# capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts.
+HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges
+  --pids-limit 128 --restart on-failure:3)
+
+# The health check of the Java services. Docker runs it with /bin/sh -c.
+# busybox wget (the air-gapped base) costs almost nothing; where there is no
+# wget, the project's own probe runs in a second, small JVM.
+JAVA_HEALTH_CMD='wget -q -T 2 -O /dev/null http://127.0.0.1:8080/health 2>/dev/null || java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx8m -Xss256k -XX:-UsePerfData -cp "/app/libs/*" dev.desafios.common.HealthProbe'
+
+# Starts a hardened Java service container, or leaves it running when it
+# already runs the current image: `run_service NAME IMAGE [docker run options...]`.
+run_service() {
+  local name=$1 image=$2; shift 2
+  if container_current "$name" "$image"; then
+    note "$name is already running the current $image"
+    return 0
+  fi
+  remove_containers "$name"
+  dk run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" \
+    "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
+    --memory 256m --cpus 1 \
+    --health-cmd "$JAVA_HEALTH_CMD" --health-interval 5s --health-timeout 4s \
+    --health-retries 3 --health-start-period 30s \
+    "$@" "$image" >/dev/null
+}
+
+# True when the container runs (or is starting) on the image's current ID.
+container_current() {
+  local name=$1 image=$2 running image_id
+  running=$(docker inspect -f '{{.State.Running}} {{.Image}}' "$name" 2>/dev/null) || return 1
+  image_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null) || return 1
+  [[ $running == "true $image_id" ]]
+}
+
+# --- waiting --------------------------------------------------------------
+
+# Retries a command until it succeeds: `retry TRIES DELAY cmd args...`.
+retry() {
+  local tries=$1 delay=$2 i; shift 2
+  for ((i = 1; i <= tries; i++)); do
+    "$@" && return 0
+    ((i < tries)) && sleep "$delay"
+  done
+  return 1
+}
+
+container_healthy() {
+  [[ $(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null) == healthy ]]
+}
+
+# Waits until each container's health check passes (60 s each); on giving up
+# prints its state and last logs, then fails.
+wait_healthy() {
+  local name start=$SECONDS
+  for name in "$@"; do
+    if ! retry 240 0.25 container_healthy "$name"; then
+      err "$name did not become healthy; its state and last logs:"
+      docker inspect -f 'state={{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}' "$name" >&2 || true
+      docker logs --tail 40 "$name" >&2 || true
+      return 1
+    fi
+  done
+  note "healthy: $* ($((SECONDS - start)) s)"
+}
+
+# --- HTTP and checks (verify.sh) ------------------------------------------
+
+# One HTTP call with curl, bounded in time; sets HTTP_STATUS, HTTP_BODY and
+# HTTP_HEADERS: `http GET http://127.0.0.1:8081/ [curl options...]`.
+http() {
+  local method=$1 url=$2; shift 2
+  local body_file headers_file
+  body_file=$(mktemp) headers_file=$(mktemp)
+  HTTP_STATUS=$(curl -s -X "$method" -o "$body_file" -D "$headers_file" -w '%{http_code}' \
+    --connect-timeout 3 --max-time 10 "$@" "$url") || HTTP_STATUS=000
+  HTTP_BODY=$(<"$body_file") HTTP_HEADERS=$(<"$headers_file")
+  rm -f "$body_file" "$headers_file"
+}
+
+# Flat JSON field readers, enough for the services' own answers.
+json_number() { grep -o "\"$2\":[0-9-]*" <<<"$1" | head -n 1 | cut -d: -f2; }
+json_string() { grep -o "\"$2\":\"[^\"]*\"" <<<"$1" | head -n 1 | cut -d'"' -f4; }
+
+CHECKS_PASSED=0
+CHECKS_FAILED=0
+
+# Runs a check and prints what it proved: `check "the API answers" cmd args...`.
+check() {
+  local what=$1; shift
+  if "$@"; then
+    CHECKS_PASSED=$((CHECKS_PASSED + 1))
+    printf '  ok    %s\n' "$what"
+    [[ -z ${DESAFIOS_RESULTS:-} ]] || printf 'pass\t%s\n' "$what" >>"$DESAFIOS_RESULTS"
+  else
+    CHECKS_FAILED=$((CHECKS_FAILED + 1))
+    printf '  FAIL  %s\n' "$what" >&2
+    [[ -z ${DESAFIOS_RESULTS:-} ]] || printf 'fail\t%s\n' "$what" >>"$DESAFIOS_RESULTS"
+  fi
+}
+
+# The closing line of a verify; fails when any check failed.
+checks_done() {
+  printf '%s: %d checks passed, %d failed\n' "$1" "$CHECKS_PASSED" "$CHECKS_FAILED"
+  ((CHECKS_FAILED == 0))
+}
+
+# Predicates for check.
+status_is() { [[ $HTTP_STATUS == "$1" ]]; }
+body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
+header_has() { grep -qi "^$1" <<<"$HTTP_HEADERS"; }
+is_problem() { [[ $HTTP_STATUS == "$1" ]] && header_has 'content-type: application/problem+json'; }
+running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]]; }
+
+# POSTs a JSON document: `post_json URL '{"a":1}' [curl options...]`.
+post_json() {
+  local url=$1 json=$2; shift 2
+  http POST "$url" -H 'Content-Type: application/json' --data-binary "$json" "$@"
+}
+
+# A file of N bytes of 'a' for oversized-body checks; the caller removes it.
+big_file() {
+  local file
+  file=$(mktemp)
+  head -c "$1" /dev/zero | tr '\0' a >"$file"
+  printf '%s' "$file"
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Challenge 2: removes its container and network; keeps the notes' volume
+# unless --volumes is given.
+set -Eeuo pipefail
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+main() {
+  say "Challenge 2: removing container and network"
+  remove_containers desafio2-sqlite
+  remove_networks desafio2-net
+  if [[ ${1:-} == --volumes ]]; then
+    say "Challenge 2: removing the volume desafio2-data (the notes are gone)"
+    remove_volumes desafio2-data
+  elif docker volume inspect desafio2-data >/dev/null 2>&1; then
+    note "volume desafio2-data kept; down.sh --volumes removes it"
+  fi
+}
+
+main "$@"

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Set-up shared by every entry point: a JDK >= 21, a running Docker engine
+# (started, or installed from Debian's docker.io when missing), and base images
+# (official ones when they can be pulled, air-gapped stand-ins otherwise).
+# Sourced, it defines setup_* functions; run, it does the whole set-up.
+# `setup.sh stop-engine` stops an engine that set-up started. It leaves the
+# engine running and records what it started under $STATE_DIR.
+
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=airgap/airgap-lib.sh
+source "$CLI_DIR/airgap/airgap-lib.sh"
+
+ENGINE_PIDFILE="$STATE_DIR/dockerd.pid"
+
+# Exports JAVA_HOME as the newest JDK >= 21 found (this machine's java may be 17).
+setup_jdk() {
+  local candidate version best='' best_version=0 java_on_path
+  java_on_path=$(command -v java || true)
+  [[ -z $java_on_path ]] || java_on_path=$(dirname "$(dirname "$(readlink -f "$java_on_path")")")
+  for candidate in "${JAVA_HOME:-}" "$java_on_path" /usr/lib/jvm/* /opt/java/*; do
+    [[ -n $candidate && -x $candidate/bin/javac && -x $candidate/bin/java ]] || continue
+    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 |
+      awk -F' = ' '/java.specification.version/ {print $2}')
+    [[ $version =~ ^[0-9]+$ ]] || continue
+    if ((version >= 21 && version > best_version)); then best=$candidate best_version=$version; fi
+  done
+  [[ -n $best ]] || die "no JDK 21 or newer found (JAVA_HOME, PATH, /usr/lib/jvm); install one, e.g. Temurin 21+"
+  export JAVA_HOME=$best
+  say "JDK: Java $best_version at $JAVA_HOME"
+}
+
+engine_answers() { docker info >/dev/null 2>&1; }
+
+# Uses the engine that answers; else starts dockerd; else installs docker.io.
+setup_engine() {
+  if command -v docker >/dev/null && engine_answers; then
+    say "Docker engine: $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering"
+    return 0
+  fi
+  command -v dockerd >/dev/null || install_engine
+  mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR"
+  say "Docker engine: starting dockerd in the background (log: $STATE_DIR/dockerd.log)"
+  [[ $(id -u) == 0 ]] || die "dockerd is installed but not running, and starting it needs root"
+  setsid dockerd >"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+  echo $! >"$ENGINE_PIDFILE"
+  if ! retry 120 0.5 engine_answers; then
+    tail -n 20 "$STATE_DIR/dockerd.log" >&2
+    die "dockerd did not answer within 60 s; see $STATE_DIR/dockerd.log"
+  fi
+  say "Docker engine: $(docker version -f '{{.Server.Version}}') started"
+}
+
+# Installs Debian's docker.io with apt, asking first on a terminal.
+install_engine() {
+  [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null ||
+    die "no Docker engine: install Docker Engine (https://docs.docker.com/engine/install/) and start it"
+  if [[ -t 0 ]]; then
+    local answer
+    read -r -p "No Docker engine found. Install Debian's docker.io with apt now? [y/N] " answer
+    [[ $answer == [yY]* ]] || die "no Docker engine; install docker.io and run this again"
+  else
+    say "Docker engine: none found; installing Debian's docker.io with apt (not on a terminal, so not asking)"
+  fi
+  local start=$SECONDS
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+  note "docker.io installed in $((SECONDS - start)) s"
+}
+
+# Stops dockerd if set-up started it.
+stop_engine() {
+  [[ -f $ENGINE_PIDFILE ]] || { note "the engine was not started by set-up; leaving it"; return 0; }
+  local pid
+  pid=$(<"$ENGINE_PIDFILE")
+  if kill -0 "$pid" 2>/dev/null; then
+    say "Stopping the Docker engine that set-up started (pid $pid)"
+    kill "$pid"
+    retry 60 0.5 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid"
+  fi
+  rm -f "$ENGINE_PIDFILE"
+}
+
+# Chooses each base image: an explicit variable wins; then the official image
+# when present or pullable; else the air-gapped stand-in, built when missing.
+setup_base_images() {
+  pick_image JAVA_BASE_IMAGE eclipse-temurin:25-jre jre
+  pick_image POSTGRES_IMAGE postgres:15-bookworm postgres
+  pick_image REDIS_IMAGE redis:7-bookworm redis
+  pick_image NGINX_IMAGE nginx:1-bookworm nginx
+  say "Base images: Java $JAVA_BASE_IMAGE, PostgreSQL $POSTGRES_IMAGE, Redis $REDIS_IMAGE, nginx $NGINX_IMAGE"
+}
+
+# pick_image VARIABLE OFFICIAL AIRGAP_NAME: sets and exports VARIABLE.
+pick_image() {
+  local variable=$1 official=$2 airgap=$3 chosen
+  if [[ -n ${!variable:-} ]]; then
+    chosen=${!variable}
+  elif docker image inspect "$official" >/dev/null 2>&1; then
+    chosen=$official
+  elif docker image inspect "$(airgap_image "$airgap")" >/dev/null 2>&1; then
+    airgap_build "$airgap"
+    chosen=$(airgap_image "$airgap")
+  elif timeout 120 docker pull -q "$official" >/dev/null 2>&1; then
+    chosen=$official
+  else
+    note "$official cannot be pulled; using the air-gapped stand-in"
+    airgap_build "$airgap"
+    chosen=$(airgap_image "$airgap")
+  fi
+  # Jib reads an image from the local engine through the docker:// prefix.
+  if [[ $variable == JAVA_BASE_IMAGE && $chosen != docker://* ]] && docker image inspect "$chosen" >/dev/null 2>&1; then
+    chosen="docker://$chosen"
+  fi
+  export "$variable=$chosen"
+}
+
+# Everything an entry point needs before building or running.
+setup_all() {
+  setup_jdk
+  setup_engine
+  setup_base_images
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  set -Eeuo pipefail
+  case ${1:-all} in
+    all) setup_all ;;
+    stop-engine) stop_engine ;;
+    *) die "usage: setup.sh [all|stop-engine]" ;;
+  esac
+fi
