@@ -17,18 +17,29 @@ die() { err "$@"; exit 1; }
 say() { printf '==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
 
-# Prints a command as the reader would type it, unless QUIET=1.
+# Prints a command as the reader would type it, unless QUIET=1. A long one is
+# broken before each option, with the shell's line continuations.
 show() {
   [[ ${QUIET:-0} == 1 ]] && return 0
-  local out='$' arg
+  local out='$' line='$' arg word
   for arg in "$@"; do
-    if [[ $arg =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then out+=" $arg"; else out+=" $(printf '%q' "$arg")"; fi
+    if [[ $arg =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then
+      word=$arg
+    else
+      word="'${arg//\'/\'\\\'\'}'"
+    fi
+    if [[ $arg == --* && ${#line} -gt 70 ]]; then
+      out+=$' \\\n   ' line='   '
+    fi
+    out+=" $word" line+=" $word"
   done
   printf '%s\n' "$out"
 }
 
 # Runs docker with the command printed first: `dk network create x`.
 dk() { show docker "$@"; docker "$@"; }
+# The same, discarding what docker prints on stdout (ids, names).
+dkq() { show docker "$@"; docker "$@" >/dev/null; }
 
 # Times a long step: `timed "Building images" cmd args...`.
 timed() {
@@ -70,7 +81,7 @@ ensure_network() {
   if docker network inspect "$name" >/dev/null 2>&1; then
     note "network $name exists"
   else
-    dk network create --driver bridge --label "desafios.challenge=$CHALLENGE" "$@" "$name" >/dev/null
+    dkq network create --driver bridge --label "desafios.challenge=$CHALLENGE" "$@" "$name"
   fi
 }
 
@@ -80,7 +91,7 @@ ensure_volume() {
   if docker volume inspect "$name" >/dev/null 2>&1; then
     note "volume $name exists (data kept)"
   else
-    dk volume create --label "desafios.challenge=$CHALLENGE" "$name" >/dev/null
+    dkq volume create --label "desafios.challenge=$CHALLENGE" "$name"
   fi
 }
 
@@ -89,7 +100,7 @@ remove_containers() {
   local name
   for name in "$@"; do
     if docker container inspect "$name" >/dev/null 2>&1; then
-      dk rm --force "$name" >/dev/null
+      dkq rm --force "$name"
     fi
   done
 }
@@ -98,13 +109,13 @@ remove_containers() {
 remove_networks() {
   local name
   for name in "$@"; do
-    if docker network inspect "$name" >/dev/null 2>&1; then dk network rm "$name" >/dev/null; fi
+    if docker network inspect "$name" >/dev/null 2>&1; then dkq network rm "$name"; fi
   done
 }
 remove_volumes() {
   local name
   for name in "$@"; do
-    if docker volume inspect "$name" >/dev/null 2>&1; then dk volume rm "$name" >/dev/null; fi
+    if docker volume inspect "$name" >/dev/null 2>&1; then dkq volume rm "$name"; fi
   done
 }
 
@@ -112,11 +123,6 @@ remove_volumes() {
 # capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts.
 HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges
   --pids-limit 128 --restart on-failure:3)
-
-# The health check of the Java services. Docker runs it with /bin/sh -c.
-# busybox wget (the air-gapped base) costs almost nothing; where there is no
-# wget, the project's own probe runs in a second, small JVM.
-JAVA_HEALTH_CMD='wget -q -T 2 -O /dev/null http://127.0.0.1:8080/health 2>/dev/null || java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx8m -Xss256k -XX:-UsePerfData -cp "/app/libs/*" dev.desafios.common.HealthProbe'
 
 # Starts a hardened Java service container, or leaves it running when it
 # already runs the current image: `run_service NAME IMAGE [docker run options...]`.
@@ -127,12 +133,12 @@ run_service() {
     return 0
   fi
   remove_containers "$name"
-  dk run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" \
+  dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" \
     "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
     --memory 256m --cpus 1 \
-    --health-cmd "$JAVA_HEALTH_CMD" --health-interval 5s --health-timeout 4s \
+    --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s \
     --health-retries 3 --health-start-period 30s \
-    "$@" "$image" >/dev/null
+    "$@" "$image"
 }
 
 # True when the container runs (or is starting) on the image's current ID.

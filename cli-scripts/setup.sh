@@ -91,6 +91,10 @@ setup_base_images() {
   say "Base images: Java $JAVA_BASE_IMAGE, PostgreSQL $POSTGRES_IMAGE, Redis $REDIS_IMAGE, nginx $NGINX_IMAGE"
 }
 
+# The air-gapped stand-in of each official image.
+declare -A AIRGAP_IMAGE=([jre]=desafios/airgap-jre:25 [postgres]=desafios/airgap-postgres:15
+  [redis]=desafios/airgap-redis:7 [nginx]=desafios/airgap-nginx:1)
+
 # pick_image VARIABLE OFFICIAL AIRGAP_NAME: sets and exports VARIABLE.
 pick_image() {
   local variable=$1 official=$2 airgap=$3 chosen
@@ -98,15 +102,16 @@ pick_image() {
     chosen=${!variable}
   elif docker image inspect "$official" >/dev/null 2>&1; then
     chosen=$official
-  elif docker image inspect "$(airgap_image "$airgap")" >/dev/null 2>&1; then
-    airgap_build "$airgap"
-    chosen=$(airgap_image "$airgap")
+  elif docker image inspect "${AIRGAP_IMAGE[$airgap]}" >/dev/null 2>&1; then
+    # Rebuilt only when what it was built from has changed.
+    airgap_build_all "$airgap"
+    chosen=${AIRGAP_IMAGE[$airgap]}
   elif timeout 120 docker pull -q "$official" >/dev/null 2>&1; then
     chosen=$official
   else
-    note "$official cannot be pulled; using the air-gapped stand-in"
-    airgap_build "$airgap"
-    chosen=$(airgap_image "$airgap")
+    note "$official cannot be pulled; building the air-gapped stand-in ${AIRGAP_IMAGE[$airgap]}"
+    airgap_build_all "$airgap"
+    chosen=${AIRGAP_IMAGE[$airgap]}
   fi
   # Jib reads an image from the local engine through the docker:// prefix.
   if [[ $variable == JAVA_BASE_IMAGE && $chosen != docker://* ]] && docker image inspect "$chosen" >/dev/null 2>&1; then

@@ -56,10 +56,10 @@ main() {
   check "the poller logs 200s that name the API's hostname" poller_success_since 10m
   local since
   since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  dk stop desafio1-api >/dev/null
+  dkq stop desafio1-api
   check "with the API stopped, the poller keeps running and backs off" poller_backs_off "$since"
   since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  dk start desafio1-api >/dev/null
+  dkq start desafio1-api
   check "when the API is back, the poller's calls succeed again" poller_recovers "$since"
   check "the poller never restarted" test "$(docker inspect -f '{{.RestartCount}}' desafio1-poller)" = 0
   wait_healthy desafio1-api >/dev/null

@@ -70,7 +70,7 @@ main() {
   local before
   before=$(docker inspect -f '{{.Id}}' desafio2-sqlite)
   say "Removing the container and creating a new one on the same volume"
-  dk rm --force desafio2-sqlite >/dev/null
+  dkq rm --force desafio2-sqlite
   "$CLI_DIR/desafio2/up.sh"
   check "a new container was created (not the old one restarted)" test "$(docker inspect -f '{{.Id}}' desafio2-sqlite)" != "$before"
   check "the new container reads back the same three notes" notes_intact

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Removes everything the project made: every container, network and volume
+# labelled desafios.challenge, the desafios/* images (air-gapped bases too),
+# the state directory (generated secrets, logs), and stops an engine that
+# set-up started. Data in the volumes is lost.
+set -Eeuo pipefail
+# shellcheck source=setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+# Removes every object of a kind that carries the project's label.
+remove_labelled() {
+  local kind=$1 list
+  list=$(docker "$kind" ls -q --filter label=desafios.challenge)
+  # shellcheck disable=SC2086 # one argument per id
+  [[ -z $list ]] || dkq "$kind" rm $list
+}
+
+main() {
+  if engine_answers; then
+    say "Removing the project's containers, networks, volumes and images"
+    local list
+    list=$(docker container ls -q --all --filter label=desafios.challenge)
+    # shellcheck disable=SC2086 # one argument per id
+    [[ -z $list ]] || dkq container rm --force $list
+    remove_labelled network
+    remove_labelled volume
+    list=$(docker image ls -q --filter "reference=$IMAGE_PREFIX/*" | sort -u)
+    [[ -z $list ]] || dkq image rm --force $list
+    stop_engine
+  else
+    note "no engine answers: nothing to remove from it"
+  fi
+  say "Removing the state directory $STATE_DIR"
+  rm -rf "$STATE_DIR"
+}
+
+main "$@"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The test command: set-up, unit and integration tests (Maven), the images
+# built by Jib and checked, then every challenge end to end (down, up, verify,
+# down). Ends with the line "N passed, N failed" and exits non-zero on any
+# failure. Leaves the images and the engine; removes the challenges' containers,
+# networks and volumes.
+set -Eeuo pipefail
+# shellcheck source=build-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
+
+CHALLENGES=(1 2)
+
+# Runs the Maven tests and records each test case as passed or failed.
+unit_tests() {
+  show ./mvnw -B test
+  (cd "$DESAFIOS_ROOT" && ./mvnw -B -fae test) >"$STATE_DIR/maven-test.log" 2>&1 || true
+  grep -E 'Tests run:|FAIL|ERROR\]' "$STATE_DIR/maven-test.log" | grep -v 'Tests run:.*Time elapsed' | tail -n 25
+  local reports total=0 bad=0 file
+  reports=$(find "$DESAFIOS_ROOT" -path '*/target/surefire-reports/TEST-*.xml')
+  [[ -n $reports ]] || { record fail "Maven ran no test (see $STATE_DIR/maven-test.log)"; return; }
+  for file in $reports; do
+    total=$((total + $(grep -o 'tests="[0-9]*"' "$file" | head -n 1 | tr -dc 0-9)))
+    bad=$((bad + $(grep -o 'failures="[0-9]*"' "$file" | head -n 1 | tr -dc 0-9)))
+    bad=$((bad + $(grep -o 'errors="[0-9]*"' "$file" | head -n 1 | tr -dc 0-9)))
+  done
+  local i
+  for ((i = 0; i < total - bad; i++)); do record pass "unit test"; done
+  for ((i = 0; i < bad; i++)); do record fail "unit test (see $STATE_DIR/maven-test.log)"; done
+}
+
+record() { printf '%s\t%s\n' "$1" "$2" >>"$DESAFIOS_RESULTS"; }
+
+# One challenge end to end; any failing step is recorded, and it is always taken down.
+challenge() {
+  local n=$1 dir="$CLI_DIR/desafio$1"
+  "$dir/down.sh" --volumes >/dev/null
+  if "$dir/up.sh"; then
+    record pass "challenge $n up"
+    "$dir/verify.sh" || true
+  else
+    record fail "challenge $n up"
+  fi
+  "$dir/down.sh" --volumes || record fail "challenge $n down"
+}
+
+main() {
+  local start=$SECONDS
+  mkdir -p "$STATE_DIR"
+  export DESAFIOS_RESULTS="$STATE_DIR/test-results.tsv"
+  : >"$DESAFIOS_RESULTS"
+  setup_all
+  timed "Unit and integration tests" unit_tests
+  if timed "Building images with Jib" build_images; then
+    "$CLI_DIR/verify-images.sh" || true
+    local n
+    for n in "${CHALLENGES[@]}"; do challenge "$n"; done
+  else
+    record fail "Jib build"
+  fi
+  local passed failed
+  passed=$(grep -c '^pass' "$DESAFIOS_RESULTS" || true)
+  failed=$(grep -c '^fail' "$DESAFIOS_RESULTS" || true)
+  grep '^fail' "$DESAFIOS_RESULTS" | cut -f2 | sed 's/^/  failed: /' || true
+  say "test-all took $((SECONDS - start)) s"
+  echo "$passed passed, $failed failed"
+  ((failed == 0))
+}
+
+main "$@"
