@@ -241,3 +241,23 @@ big_file() {
   head -c "$1" /dev/zero | tr '\0' a >"$file"
   printf '%s' "$file"
 }
+
+# --- secrets --------------------------------------------------------------
+
+# A challenge's secrets live outside git, in a directory only root can list.
+secrets_dir() { printf '%s/secrets/desafio%s' "$STATE_DIR" "$1"; }
+
+# A new random password: 32 letters and digits (safe in any config file).
+new_password() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32; }
+
+# Writes a secret file (content on stdin) owned by the uid that reads it,
+# mode 0400: `printf %s "$pw" | write_secret FILE UID`.
+write_secret() {
+  local file=$1 uid=$2
+  ((EUID == 0)) || die "writing $file owned by uid $uid needs root; run this script as root"
+  mkdir -p "$(dirname "$file")"
+  chmod 700 "$STATE_DIR/secrets" "$(dirname "$file")" 2>/dev/null || true
+  (umask 077 && cat >"$file")
+  chown "$uid:$uid" "$file"
+  chmod 0400 "$file"
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Challenge 3: svc-api, PostgreSQL and Redis on the network desafio3-net.
+# Every GET / is logged as a row in PostgreSQL and counted in Redis. Only the
+# API is published ($BIND_ADDRESS:$D3_PORT). Passwords are generated on the
+# first run into files outside git, owned by the uid that reads each one, and
+# mounted read-only. Idempotent. Leaves the network, the volumes
+# desafio3-pgdata and desafio3-redisdata, the secrets and three containers.
+set -Eeuo pipefail
+# shellcheck source=../build-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+CHALLENGE=3
+SECRETS=$(secrets_dir 3)
+DB_UID=999      # postgres and redis in the official images (and the stand-ins)
+API_UID=1000    # the services' user (Jib)
+
+# One password per store, written once; each reader gets its own copy.
+ensure_secrets() {
+  if [[ -f $SECRETS/db_password.postgres && -f $SECRETS/redis.conf ]]; then
+    note "secrets exist in $SECRETS (kept until down.sh --volumes)"
+    return 0
+  fi
+  if docker volume inspect desafio3-pgdata >/dev/null 2>&1; then
+    die "the volume desafio3-pgdata exists but its password is gone; remove it with desafio3/down.sh --volumes"
+  fi
+  say "Generating passwords into $SECRETS (mode 0400, owned by the reading uid)"
+  local db_password redis_password
+  db_password=$(new_password) redis_password=$(new_password)
+  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.postgres" "$DB_UID"
+  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.api" "$API_UID"
+  printf '%s' "$redis_password" | write_secret "$SECRETS/redis_password.api" "$API_UID"
+  # The official Redis image reads no *_FILE variable: the password goes in its config file.
+  printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' \
+    "$redis_password" | write_secret "$SECRETS/redis.conf" "$DB_UID"
+}
+
+# Same hardening as the services; running as the image's own uid 999 on a volume
+# it already owns, neither store needs any capability back.
+STORE_FLAGS=(--label desafios.challenge=3 --network desafio3-net --user "$DB_UID:$DB_UID"
+  "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --cpus 1
+  --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
+
+run_db() {
+  container_current desafio3-db "$POSTGRES_IMAGE" && { note "desafio3-db is already running"; return 0; }
+  remove_containers desafio3-db
+  dkq run --detach --name desafio3-db --hostname desafio3-db --network-alias db "${STORE_FLAGS[@]}" \
+    --memory 512m --tmpfs "/var/run/postgresql:rw,noexec,nosuid,size=1m,uid=$DB_UID,gid=$DB_UID" \
+    --volume desafio3-pgdata:/var/lib/postgresql/data \
+    --volume "$SECRETS/db_password.postgres:/run/secrets/db_password:ro" \
+    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
+    --health-cmd 'psql -h /var/run/postgresql -U app -d app -tAc "select 1" | grep -q 1' \
+    "$POSTGRES_IMAGE"
+}
+
+run_cache() {
+  container_current desafio3-cache "$REDIS_IMAGE" && { note "desafio3-cache is already running"; return 0; }
+  remove_containers desafio3-cache
+  # The health check reads the password inside the container's shell: no value in ps or inspect.
+  dkq run --detach --name desafio3-cache --hostname desafio3-cache --network-alias cache "${STORE_FLAGS[@]}" \
+    --memory 128m --volume desafio3-redisdata:/data \
+    --volume "$SECRETS/redis.conf:/usr/local/etc/redis/redis.conf:ro" \
+    --health-cmd 'REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG' \
+    "$REDIS_IMAGE" redis-server /usr/local/etc/redis/redis.conf
+}
+
+run_api() {
+  run_service desafio3-api "$IMAGE_PREFIX/svc-api" --network desafio3-net --network-alias api \
+    --publish "$BIND_ADDRESS:$D3_PORT:8080" \
+    --env DB_URL=jdbc:postgresql://db:5432/app --env DB_USER=app --env DB_PASSWORD_FILE=/run/secrets/db_password \
+    --env REDIS_URL=redis://cache:6379 --env REDIS_PASSWORD_FILE=/run/secrets/redis_password \
+    --volume "$SECRETS/db_password.api:/run/secrets/db_password:ro" \
+    --volume "$SECRETS/redis_password.api:/run/secrets/redis_password:ro"
+}
+
+main() {
+  setup_all
+  ensure_images svc-api
+  say "Challenge 3: svc-api, PostgreSQL and Redis on the network desafio3-net"
+  port_free "$D3_PORT" D3_PORT desafio3-api
+  ensure_secrets
+  ensure_network desafio3-net
+  ensure_volume desafio3-pgdata
+  ensure_volume desafio3-redisdata
+  run_db
+  run_cache
+  wait_healthy desafio3-db desafio3-cache
+  run_api
+  wait_healthy desafio3-api
+  say "Challenge 3 is up: curl http://$BIND_ADDRESS:$D3_PORT/ ; curl http://$BIND_ADDRESS:$D3_PORT/visits"
+}
+
+main "$@"
