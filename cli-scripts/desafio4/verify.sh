@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Challenge 4: proves that users and orders run from their own images on one
+# network, that orders reaches users by hostname (embedding the user, 422 for
+# an unknown one, the request id passed along), that bad input gets 4xx
+# problems, and that with users stopped orders answers a 5xx problem at once.
+set -Eeuo pipefail
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+USERS="http://$BIND_ADDRESS:$D4_PORT"
+ORDERS="http://$BIND_ADDRESS:$D4_ORDERS_PORT"
+RUN_ID="verify-$$-$RANDOM"
+ORDER_ID=''
+
+own_images() {
+  [[ $(docker inspect -f '{{.Config.Image}}' desafio4-users) == */svc-users &&
+    $(docker inspect -f '{{.Config.Image}}' desafio4-orders) == */svc-orders ]]
+}
+
+users_seeded() { http GET "$USERS/users"; status_is 200 && body_has '"items":[{' && body_has '"id":1'; }
+
+order_created() {
+  post_json "$ORDERS/orders" '{"userId":1,"item":"keyboard","quantity":3,"unitPrice":"19.99"}'
+  status_is 201 && body_has '"total":"59.97"' && header_has 'location: /orders/' || return 1
+  ORDER_ID=$(json_number "$HTTP_BODY" id)
+}
+
+# GET /orders/{id} makes orders call http://users:8080 (internal DNS) and embed the answer.
+user_embedded() {
+  http GET "$ORDERS/orders/$ORDER_ID" -H "X-Request-Id: $RUN_ID"
+  status_is 200 && body_has '"user":{' && body_has '"id":1'
+}
+
+request_id_reached_users() { docker logs desafio4-users 2>&1 | grep -q "\"requestId\":\"$RUN_ID\""; }
+
+unknown_user_refused() {
+  post_json "$ORDERS/orders" '{"userId":999999,"item":"ghost","quantity":1,"unitPrice":1}'
+  is_problem 422
+}
+
+bad_input_refused() {
+  local long_id big
+  long_id=$(printf 'r%.0s' {1..10240}) big=$(big_file 1048576)
+  post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":-1,"unitPrice":"1.00"}'; is_problem 400 || return 1
+  post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"1e999"}'; is_problem 400 || return 1
+  post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"5","total":"0.01"}'; is_problem 400 || return 1
+  post_json "$ORDERS/orders" '{"userId":"one","item":"x","quantity":1,"unitPrice":"5"}'; is_problem 400 || return 1
+  post_json "$USERS/users" "{\"name\":\"$(printf 'é%.0s' {1..101})\",\"email\":\"a@example.com\"}"; is_problem 400 || return 1
+  post_json "$USERS/users" '{"name":"Zoë 李","email":"not-an-email"}'; is_problem 400 || return 1
+  post_json "$USERS/users" '{"name":"x","email":"x@example.com","id":5}'; is_problem 400 || return 1
+  http POST "$USERS/users" -H 'Content-Type: application/json' --data-binary "@$big"; rm -f "$big"; is_problem 413 || return 1
+  http GET "$USERS/users/1" -H "X-Request-Id: $long_id"; status_is 200 && ! header_has "x-request-id: rrrr" || return 1
+  http GET "$USERS/users/abc"; is_problem 404 || return 1
+  http DELETE "$USERS/users"; is_problem 405 || return 1
+  http GET "$USERS/health" && status_is 200 && http GET "$ORDERS/health" && status_is 200
+}
+
+# With users stopped, orders answers a 502/503/504 problem within a second.
+fails_fast_without_users() {
+  local seconds
+  dkq stop desafio4-users
+  seconds=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$ORDERS/orders/$ORDER_ID")
+  http GET "$ORDERS/orders/$ORDER_ID"
+  note "GET /orders/$ORDER_ID with users stopped: $HTTP_STATUS in ${seconds} s"
+  dkq start desafio4-users
+  [[ $HTTP_STATUS =~ ^50[234]$ ]] && header_has 'content-type: application/problem+json' &&
+    awk -v s="$seconds" 'BEGIN { exit !(s < 1.0) }'
+}
+
+main() {
+  say "Challenge 4: verifying"
+  check "users and orders run from their own images" own_images
+  check "users answers on $USERS with its seeded users" users_seeded
+  check "an order for user 1 is created (201, total 59.97)" order_created
+  check "orders embeds the user it fetched from http://users:8080 by hostname" user_embedded
+  check "the request id reached the users service (in its log)" request_id_reached_users
+  check "an order for a user that does not exist is a 422 problem" unknown_user_refused
+  check "bad input (negative quantity, huge price, client total, wrong type, 101-char and bad email, unknown id field, 1 MiB, 10 KB request id, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
+  check "with users stopped, orders answers a 502/503/504 problem within a second" fails_fast_without_users
+  wait_healthy desafio4-users >/dev/null
+  check "with users back, the order embeds its user again" retry 20 0.25 user_embedded
+  checks_done "Challenge 4"
+}
+
+main "$@"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Challenge 5: proves every route through the gateway, the aggregate, request
+# id propagation, that users and orders are reachable only through the gateway
+# (no published port, not from the edge network, no route out of the internal
+# one), balancing over two users replicas, and failing fast without users.
+set -Eeuo pipefail
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+GW="http://$BIND_ADDRESS:$D5_PORT"
+RUN_ID="verify-$$-$RANDOM"
+
+routes_work() {
+  http GET "$GW/api/users"; status_is 200 && body_has '"items":[' || return 1
+  http GET "$GW/api/users/1"; status_is 200 && body_has '"id":1' || return 1
+  post_json "$GW/api/users" "{\"name\":\"Verify $RUN_ID\",\"email\":\"$RUN_ID@example.com\"}"; status_is 201 || return 1
+  post_json "$GW/api/orders" '{"userId":1,"item":"mouse","quantity":2,"unitPrice":"10.50"}'
+  status_is 201 && body_has '"total":"21.00"' || return 1
+  http GET "$GW/api/orders/$(json_number "$HTTP_BODY" id)"; status_is 200 && body_has '"user":{' || return 1
+  http GET "$GW/api/orders?userId=1"; status_is 200 && body_has '"items":['
+}
+
+aggregate_works() {
+  http GET "$GW/api/users/1/orders" -H "X-Request-Id: $RUN_ID"
+  status_is 200 && body_has '"user":{' && body_has '"orders":['
+}
+
+request_id_propagated() {
+  local name
+  for name in desafio5-gateway desafio5-orders; do
+    docker logs "$name" 2>&1 | grep -q "\"requestId\":\"$RUN_ID\"" || { err "$name has no $RUN_ID"; return 1; }
+  done
+  docker ps --format '{{.Names}}' --filter name=desafio5-users | while read -r name; do docker logs "$name" 2>&1; done |
+    grep -q "\"requestId\":\"$RUN_ID\""
+}
+
+only_gateway_published() {
+  local name
+  for name in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
+    [[ $name == desafio5-gateway || -z $(docker port "$name") ]] || { err "$name publishes a port"; return 1; }
+  done
+}
+
+# A throwaway container on the edge network cannot reach users; the gateway can.
+edge_cannot_reach() {
+  local image="$IMAGE_PREFIX/svc-gateway"
+  ! dk run --rm --network desafio5-edge --read-only --cap-drop ALL --entrypoint /bin/sh "$image" \
+    -c 'wget -q -O /dev/null -T 2 http://users:8080/health' 2>/dev/null &&
+    dk exec desafio5-gateway wget -q -O /dev/null http://users:8080/health
+}
+
+# The internal network is --internal and its containers have no default route.
+no_route_out() {
+  [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true ]] &&
+    ! docker exec desafio5-users cat /proc/net/route | awk 'NR > 1 && $2 == "00000000" { found = 1 } END { exit !found }'
+}
+
+served_by_both() {
+  local i seen=''
+  for i in $(seq 20); do
+    http GET "$GW/api/users/1"
+    status_is 200 || return 1
+    seen+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
+  done
+  note "answers came from: $(sort -u <<<"$seen" | xargs)"
+  [[ $(sort -u <<<"$seen" | grep -c .) -ge 2 ]]
+}
+
+all_get_succeed() {
+  local i
+  for i in $(seq 30); do http GET "$GW/api/users/1"; status_is 200 || return 1; done
+}
+
+fails_fast_without_users() {
+  local seconds
+  seconds=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$GW/api/users/1")
+  http GET "$GW/api/users/1"
+  note "GET /api/users/1 with every users replica stopped: $HTTP_STATUS in ${seconds} s"
+  [[ $HTTP_STATUS =~ ^50[23]$ ]] && header_has 'content-type: application/problem+json' &&
+    awk -v s="$seconds" 'BEGIN { exit !(s < 1.0) }'
+}
+
+main() {
+  say "Challenge 5: verifying"
+  check "every route answers through the gateway" routes_work
+  check "GET /api/users/1/orders aggregates the user and the orders" aggregate_works
+  check "the request id reached the gateway, orders and users (in their logs)" request_id_propagated
+  check "only the gateway publishes a port" only_gateway_published
+  check "from the edge network users is unreachable; from the gateway it answers" edge_cannot_reach
+  check "the internal network is --internal, with no route out" no_route_out
+  say "Adding a second users replica (USERS_REPLICAS=2)"
+  USERS_REPLICAS=2 "$CLI_DIR/desafio5/up.sh"
+  check "with two users replicas, answers come from both" served_by_both
+  dkq stop desafio5-users-2
+  check "with one replica stopped, 30 GETs in a row all succeed" all_get_succeed
+  dkq stop desafio5-users
+  check "with users stopped, the gateway answers a 502/503 problem within a second" fails_fast_without_users
+  dkq start desafio5-users
+  wait_healthy desafio5-users >/dev/null
+  check "with users back, the gateway serves again" retry 20 0.25 all_get_succeed
+  checks_done "Challenge 5"
+}
+
+main "$@"
