@@ -25,11 +25,17 @@ airgap_build_all() {
   ((${#failed[@]} == 0)) || { err "air-gapped images that failed to build: ${failed[*]}"; return 1; }
 }
 
-# Stops with one clear line unless we are root and every command exists.
+# Stops with one clear line unless we are root and every command exists;
+# debootstrap, the one tool a fresh Debian lacks, is installed with apt.
 airgap_require() {
   local cmd
   ((EUID == 0)) || die "building the air-gapped images needs root (debootstrap, chroot, chown)"
   for cmd in "$@"; do
+    if [[ $cmd == debootstrap ]] && ! command -v debootstrap >/dev/null && command -v apt-get >/dev/null; then
+      say "Installing debootstrap with apt (builds the database and proxy stand-ins)"
+      airgap_apt_lists debootstrap
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    fi
     command -v "$cmd" >/dev/null || die "building the air-gapped images needs $cmd (apt-get install $cmd)"
   done
 }
