@@ -1,7 +1,12 @@
 package dev.desafios.common;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,6 +32,20 @@ public final class Config {
 
         ConfigException(String name, String value, String expected) {
             super(name + "=" + Problem.quote(value) + " is invalid: expected " + expected);
+        }
+
+        private ConfigException(String message) {
+            super(message);
+        }
+
+        /** A value that is not what the variable takes; the value is quoted, cut short. */
+        public static ConfigException invalid(String name, String value, String expected) {
+            return new ConfigException(name, value, expected);
+        }
+
+        /** A variable that must be set, for the reason given (such as another variable being set). */
+        public static ConfigException missing(String name, String why) {
+            return new ConfigException(name + " is not set: " + why);
         }
     }
 
@@ -82,6 +101,27 @@ public final class Config {
             }
         }
         throw new ConfigException(name, value, "a duration such as 500ms, 2s or 1m");
+    }
+
+    /**
+     * The content of the secret file whose path is in the variable (or the default path), without
+     * its trailing newline: passwords come from files, never from the environment's values.
+     */
+    public String secretFile(String name, String defaultPath) {
+        String path = text(name, defaultPath);
+        String secret;
+        try {
+            secret = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException(name, path,
+                    "a readable file holding the secret (" + e.getClass().getSimpleName() + ")");
+        }
+        secret = secret.endsWith("\r\n") ? secret.substring(0, secret.length() - 2)
+                : secret.endsWith("\n") ? secret.substring(0, secret.length() - 1) : secret;
+        if (secret.isEmpty()) {
+            throw new ConfigException(name, path, "a file holding the secret, not an empty one");
+        }
+        return secret;
     }
 
     /** An absolute http(s) URL with a host, or the default when unset. */

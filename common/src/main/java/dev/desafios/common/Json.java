@@ -64,7 +64,13 @@ public final class Json {
         if (!value.isNumber()) {
             throw Problem.badRequest("field '" + name + "' must be a number");
         }
-        BigDecimal number = new BigDecimal(value.toString());
+        BigDecimal number;
+        try {
+            number = new BigDecimal(value.toString());
+        } catch (NumberFormatException exponentOverflow) {
+            // JSON allows exponents (1e9999999999) that BigDecimal cannot hold.
+            throw Problem.badRequest("field '" + name + "' must be from " + min + " to " + max);
+        }
         if (number.stripTrailingZeros().scale() > 0) {
             throw Problem.badRequest("field '" + name + "' must be a whole number");
         }

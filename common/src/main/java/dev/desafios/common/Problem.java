@@ -53,6 +53,11 @@ public final class Problem extends RuntimeException {
                 "expected Content-Type application/json, got " + (contentType == null ? "none" : quote(contentType)));
     }
 
+    /** 409: the request conflicts with what is stored, such as a value that must be unique. */
+    public static Problem conflict(String detail) {
+        return new Problem(409, "Conflict", detail);
+    }
+
     /** 422: well-formed, but refers to something that does not exist. */
     public static Problem unprocessable(String detail) {
         return new Problem(422, "Unprocessable Content", detail);

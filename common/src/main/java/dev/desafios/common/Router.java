@@ -25,10 +25,20 @@ public final class Router implements HttpHandler {
 
     private final List<Route> routes = new ArrayList<>();
     private final long maxBodyBytes;
+    private Headers always = Headers.empty();
 
     /** A router whose requests may carry bodies of at most {@code maxBodyBytes}. */
     public Router(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * Adds a header to every response this router sends, problems included (such as
+     * {@code X-Served-By}, naming the replica that answered). Set before serving.
+     */
+    public Router header(String name, String value) {
+        always = always.with(name, value);
+        return this;
     }
 
     /** Adds a GET route. */
@@ -114,7 +124,7 @@ public final class Router implements HttpHandler {
     }
 
     /** The one way a response leaves: content type, request id, the length rule, and always closed. */
-    private static void send(HttpExchange exchange, Response response, String requestId) {
+    private void send(HttpExchange exchange, Response response, String requestId) {
         try (exchange) {
             var headers = exchange.getResponseHeaders();
             if (response.contentType() != null) {
@@ -122,6 +132,7 @@ public final class Router implements HttpHandler {
             }
             headers.set(RequestIds.HEADER, requestId);
             headers.set("X-Content-Type-Options", "nosniff");
+            always.values().forEach(headers::set);
             response.headers().values().forEach(headers::set);
             boolean noBody = response.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
             // sendResponseHeaders: -1 means no body; 0 would mean chunked.

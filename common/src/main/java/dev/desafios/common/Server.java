@@ -24,6 +24,9 @@ public final class Server {
         setDefault("sun.net.httpserver.maxReqTime", "10");
         setDefault("sun.net.httpserver.idleInterval", "30");
         setDefault("sun.net.httpserver.maxReqHeaders", "100");
+        // A refused body (413) is discarded, never stored, up to 2 MiB (as Tomcat's maxSwallowSize):
+        // closing on unread bytes resets the connection and the client often loses the 413.
+        setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));
     }
 
     private final HttpServer http;

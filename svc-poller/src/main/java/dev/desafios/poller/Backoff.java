@@ -29,7 +29,9 @@ final class Backoff {
     /** The delay before the next call after a failure: in [ceiling/2, ceiling], ceiling at most the cap. */
     Duration afterFailure() {
         failures = Math.min(failures + 1, 30);
-        long ceiling = Math.min(maxMs, intervalMs << Math.min(failures, 20));
+        int shift = Math.min(failures, 20);
+        // Compared before shifting: a long interval shifted left would overflow into a negative delay.
+        long ceiling = intervalMs > (maxMs >> shift) ? maxMs : intervalMs << shift;
         long half = ceiling / 2;
         return Duration.ofMillis(half + random.nextLong(ceiling - half + 1));
     }

@@ -1,0 +1,117 @@
+package dev.desafios.common;
+
+import static dev.desafios.common.testing.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.FakeUpstream;
+import dev.desafios.common.testing.TestHttp;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Health} behind a real server, and {@link HealthProbe} against it. */
+class HealthTest {
+    private final AtomicBoolean cacheUp = new AtomicBoolean(true);
+    private Server server;
+    private TestHttp http;
+
+    @BeforeEach
+    void start() {
+        var health = new Health()
+                .check("db", () -> true)
+                .check("cache", cacheUp::get);
+        server = Server.start(0, new Router(65536).get("/health", health::handle));
+        http = new TestHttp(server.port());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        http.close();
+    }
+
+    @Test
+    void health_allChecksPass_200UpWithEachCheck() {
+        JsonObject body = json(http.get("/health"), 200);
+
+        assertEquals("UP", body.getString("status", null));
+        assertEquals(new JsonObject().add("db", "UP").add("cache", "UP"), body.get("checks"));
+    }
+
+    @Test
+    void health_oneCheckFails_503DownNamingIt() {
+        cacheUp.set(false);
+
+        JsonObject body = json(http.get("/health"), 503);
+
+        assertEquals("DOWN", body.getString("status", null));
+        assertEquals(new JsonObject().add("db", "UP").add("cache", "DOWN"), body.get("checks"));
+    }
+
+    @Test
+    void health_checkThrows_503DownNamingIt() {
+        var health = new Health().check("broken", () -> {
+            throw new IllegalStateException("no connection");
+        });
+        Server other = Server.start(0, new Router(65536).get("/health", health::handle));
+        var client = new TestHttp(other.port());
+        try {
+            JsonObject body = json(client.get("/health"), 503);
+            assertEquals(new JsonObject().add("broken", "DOWN"), body.get("checks"));
+        } finally {
+            other.stop();
+            client.close();
+        }
+    }
+
+    @Test
+    void health_noChecks_200Up() {
+        Server other = Server.start(0, new Router(65536).get("/health", new Health()::handle));
+        var client = new TestHttp(other.port());
+        try {
+            JsonObject body = json(client.get("/health"), 200);
+            assertEquals(new JsonObject(), body.get("checks"));
+        } finally {
+            other.stop();
+            client.close();
+        }
+    }
+
+    @Test
+    void healthProbe_healthyServer_true() {
+        assertTrue(HealthProbe.isHealthy(server.port()));
+    }
+
+    @Test
+    void healthProbe_serverAnswers503_false() {
+        cacheUp.set(false);
+
+        assertFalse(HealthProbe.isHealthy(server.port()));
+    }
+
+    @Test
+    void healthProbe_closedPort_false() {
+        FakeUpstream closed = FakeUpstream.start();
+        closed.close();
+
+        assertFalse(HealthProbe.isHealthy(closed.port()));
+    }
+
+    @Test
+    void healthProbe_garbageAnswer_false() {
+        try (FakeUpstream upstream = FakeUpstream.start().answer(FakeUpstream.garbage())) {
+            assertFalse(HealthProbe.isHealthy(upstream.port()));
+        }
+    }
+
+    @Test
+    void healthProbe_stoppedServer_false() {
+        server.stop();
+
+        assertFalse(HealthProbe.isHealthy(server.port()));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.desafios.common;
+
+import static dev.desafios.common.testing.TestHttp.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.FakeUpstream;
+import dev.desafios.common.testing.TestHttp;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Outbound calls against a scripted upstream: answers pass through, failures map to 502/503/504. */
+class HttpCallsTest {
+    private final HttpCalls calls = new HttpCalls(Duration.ofSeconds(2), Duration.ofMillis(300));
+    private final FakeUpstream upstream = FakeUpstream.start();
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    @Test
+    void get_upstreamAnswers_returnsStatusAndBodyAndForwardsRequestId() {
+        upstream.answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"));
+
+        HttpResponse<byte[]> response = calls.get(upstream.uri("/hello?x=1"), "req-42");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"hostname\":\"api-1\"}", new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals(1, upstream.received().size());
+        FakeUpstream.Received received = upstream.received().get(0);
+        assertEquals("GET", received.method());
+        assertEquals("/hello?x=1", received.target());
+        assertEquals("req-42", received.header("X-Request-Id"));
+    }
+
+    @Test
+    void get_upstreamAnswers500_returnedNotThrown() {
+        upstream.answer(FakeUpstream.json(500, "{}"));
+
+        assertEquals(500, calls.get(upstream.uri("/"), "r").statusCode());
+    }
+
+    @Test
+    void get_connectionRefused_502() {
+        upstream.close();
+
+        Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
+
+        assertEquals(502, problem.status());
+        assertTrue(problem.getMessage().contains("127.0.0.1:" + upstream.port()), problem.getMessage());
+    }
+
+    @Test
+    void get_upstreamTooSlow_504() {
+        upstream.answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(5)));
+
+        Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
+
+        assertEquals(504, problem.status());
+        assertEquals(1, upstream.received().size());
+    }
+
+    @Test
+    void get_unknownHost_503() {
+        Problem problem = assertThrows(Problem.class,
+                () -> calls.get(URI.create("http://no-such-host.invalid:8080/"), "r"));
+
+        assertEquals(503, problem.status());
+    }
+
+    @Test
+    void get_garbageAnswer_502() {
+        upstream.answer(FakeUpstream.garbage());
+
+        Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
+
+        assertEquals(502, problem.status());
+    }
+
+    @Test
+    void router_handlerCallingUpstream_forwardsRequestIdAndMapsFailures() {
+        Handler proxy = request -> {
+            HttpResponse<byte[]> answer = calls.get(upstream.uri("/users/1"), request.requestId());
+            return Response.json(answer.statusCode(), new JsonObject().add("upstream", answer.statusCode()));
+        };
+        Server server = Server.start(0, new Router(65536).get("/proxy", proxy));
+        var http = new TestHttp(server.port());
+        try {
+            HttpResponse<String> ok = http.send(http.request("/proxy").header("X-Request-Id", "trace-7"));
+            assertEquals(200, ok.statusCode());
+            assertEquals("trace-7", upstream.received().get(0).header("X-Request-Id"));
+
+            upstream.close();
+            HttpResponse<String> refused = http.send(http.request("/proxy").header("X-Request-Id", "trace-8"));
+            assertEquals("trace-8", problem(refused, 502).getString("requestId", null));
+        } finally {
+            server.stop();
+            http.close();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.desafios.common;
+
+import static dev.desafios.common.testing.TestHttp.json;
+import static dev.desafios.common.testing.TestHttp.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.TestHttp;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Request bodies through a real server: limits, content type and strict JSON. */
+class RequestBodyTest {
+    private static final int LIMIT = 16 * 1024;
+
+    private final AtomicInteger accepted = new AtomicInteger();
+    private Server server;
+    private TestHttp http;
+
+    @BeforeEach
+    void start() {
+        var router = new Router(LIMIT)
+                .post("/things", request -> {
+                    JsonObject json = request.jsonBody(Set.of("name", "count"));
+                    String name = Json.string(json, "name");
+                    long count = Json.whole(json, "count", 0, 1000);
+                    accepted.incrementAndGet();
+                    return Response.created("/things/1", new JsonObject().add("name", name).add("count", count));
+                })
+                .get("/things", request -> Response.ok(new JsonObject().add("accepted", accepted.get())));
+        server = Server.start(0, router);
+        http = new TestHttp(server.port());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        http.close();
+    }
+
+    @Test
+    void body_validObject_201WithLocation() {
+        HttpResponse<String> response = http.postJson("/things", "{\"name\":\"caf\u00e9 \u2615\",\"count\":3}");
+
+        JsonObject body = json(response, 201);
+        assertEquals("/things/1", response.headers().firstValue("Location").orElse(null));
+        assertEquals("caf\u00e9 \u2615", body.getString("name", null));
+        assertEquals(3, body.getLong("count", -1));
+    }
+
+    @Test
+    void body_exactlyAtLimit_accepted() {
+        String head = "{\"name\":\"";
+        String tail = "\",\"count\":1}";
+        String json = head + "x".repeat(LIMIT - head.length() - tail.length()) + tail;
+        assertEquals(LIMIT, json.getBytes(StandardCharsets.UTF_8).length);
+
+        json(http.postJson("/things", json), 201);
+    }
+
+    @Test
+    void body_contentLengthOverLimit_413AndNothingAccepted() {
+        String json = "{\"name\":\"" + "x".repeat(LIMIT) + "\",\"count\":1}";
+
+        HttpResponse<String> response = http.postJson("/things", json);
+
+        assertEquals("Content Too Large", problem(response, 413).getString("title", null));
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_chunkedOverLimit_413AndNothingAccepted() {
+        byte[] json = ("{\"name\":\"" + "x".repeat(LIMIT) + "\",\"count\":1}").getBytes(StandardCharsets.UTF_8);
+        // A stream of unknown length goes out chunked, without Content-Length.
+        var chunked = BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json));
+
+        HttpResponse<String> response = http.post("/things", "application/json", chunked);
+
+        problem(response, 413);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_chunkedWithinLimit_accepted() {
+        byte[] json = "{\"name\":\"n\",\"count\":1}".getBytes(StandardCharsets.UTF_8);
+
+        json(http.post("/things", "application/json",
+                BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json))), 201);
+    }
+
+    @Test
+    void body_wrongContentType_415() {
+        String json = "{\"name\":\"n\",\"count\":1}";
+
+        problem(http.post("/things", "text/plain", BodyPublishers.ofString(json)), 415);
+        problem(http.post("/things", "application/jsonx", BodyPublishers.ofString(json)), 415);
+        problem(http.post("/things", null, BodyPublishers.ofString(json)), 415);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_contentTypeWithCharset_accepted() {
+        json(http.post("/things", "Application/JSON; charset=UTF-8",
+                BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}")), 201);
+    }
+
+    @Test
+    void body_empty_400() {
+        problem(http.postJson("/things", ""), 400);
+        problem(http.postJson("/things", "  \n"), 400);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_malformedJson_400() {
+        for (String bad : new String[] {"{", "{\"name\":", "{\"name\":\"n\",}", "{'name':'n'}", "nope",
+                "{\"name\":\"n\",\"count\":1} trailing", "{\"name\":\"unterminated}"}) {
+            String detail = problem(http.postJson("/things", bad), 400).getString("detail", "");
+            assertTrue(!detail.isBlank(), bad);
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_notAnObject_400() {
+        problem(http.postJson("/things", "[]"), 400);
+        problem(http.postJson("/things", "\"text\""), 400);
+        problem(http.postJson("/things", "null"), 400);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_tenThousandOpenBrackets_400NotStackOverflow() {
+        problem(http.postJson("/things", "[".repeat(10_000)), 400);
+        problem(http.postJson("/things", "{\"name\":" + "{\"a\":".repeat(3_000)), 400);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_bracketsInsideStrings_notCountedAsNesting() {
+        String name = "[{".repeat(50) + "\\\"]";
+
+        json(http.postJson("/things", "{\"name\":\"" + name + "\",\"count\":1}"), 201);
+    }
+
+    @Test
+    void body_unknownField_400NamingIt() {
+        JsonObject problem = problem(http.postJson("/things", "{\"name\":\"n\",\"count\":1,\"admin\":true}"), 400);
+
+        assertTrue(problem.getString("detail", "").contains("admin"), problem.toString());
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_duplicateField_400() {
+        JsonObject problem = problem(http.postJson("/things", "{\"name\":\"a\",\"name\":\"b\",\"count\":1}"), 400);
+
+        assertTrue(problem.getString("detail", "").contains("name"), problem.toString());
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_wrongTypes_400() {
+        for (String bad : new String[] {
+                "{\"name\":5,\"count\":1}", "{\"name\":[\"n\"],\"count\":1}", "{\"name\":\"n\",\"count\":\"1\"}",
+                "{\"name\":\"n\",\"count\":true}", "{\"name\":\"n\",\"count\":1.5}", "{\"name\":\"n\",\"count\":{}}",
+                "{\"name\":null,\"count\":1}", "{\"count\":1}", "{\"name\":\"n\"}"}) {
+            problem(http.postJson("/things", bad), 400);
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_hugeNumbers_400() {
+        for (String number : new String[] {"1001", "-1", "99999999999999999999999999999", "1e999999999",
+                "1e9999999999", "-1e9999999999", "1e-9999999999", "0." + "0".repeat(5000) + "1",
+                "1" + "0".repeat(10_000)}) {
+            problem(http.postJson("/things", "{\"name\":\"n\",\"count\":" + number + "}"), 400);
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_wholeNumberWrittenWithExponent_accepted() {
+        assertEquals(100, json(http.postJson("/things", "{\"name\":\"n\",\"count\":1e2}"), 201).getLong("count", -1));
+    }
+
+    @Test
+    void body_invalidUtf8_400() {
+        byte[] start = "{\"name\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] end = "\",\"count\":1}".getBytes(StandardCharsets.US_ASCII);
+        for (byte[] bad : new byte[][] {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            byte[] body = new byte[start.length + bad.length + end.length];
+            System.arraycopy(start, 0, body, 0, start.length);
+            System.arraycopy(bad, 0, body, start.length, bad.length);
+            System.arraycopy(end, 0, body, start.length + bad.length, end.length);
+
+            JsonObject problem = problem(http.post("/things", "application/json", BodyPublishers.ofByteArray(body)), 400);
+
+            assertTrue(problem.getString("detail", "").contains("UTF-8"), problem.toString());
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    private void assertNothingAcceptedAndStillServing() {
+        assertEquals(0, json(http.get("/things"), 200).getInt("accepted", -1));
+    }
+}
