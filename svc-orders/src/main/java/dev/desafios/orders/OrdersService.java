@@ -1,0 +1,34 @@
+package dev.desafios.orders;
+
+import dev.desafios.common.Config;
+import dev.desafios.common.Health;
+import dev.desafios.common.Router;
+import dev.desafios.common.Server;
+import dev.desafios.common.Services;
+import java.time.Duration;
+import java.util.Map;
+
+/** Challenges 4 and 5: orders in memory, each checked against and embedding its user from svc-users. */
+public final class OrdersService {
+    private OrdersService() {
+    }
+
+    public static void main(String[] args) {
+        Services.run("svc-orders", () -> start(System.getenv(), false).stopOnSignal());
+    }
+
+    static Server start(Map<String, String> env, boolean port0) {
+        var config = new Config(env);
+        int port = port0 ? 0 : config.port();
+        var users = new UsersClient(config.url("USERS_URL", "http://users:8080"),
+                config.duration("USERS_TIMEOUT", Duration.ofSeconds(2)));
+        var handlers = new OrderHandlers(new OrderStore(), users);
+        var router = new Router(config.maxBodyBytes())
+                .get("/orders", handlers::list)
+                .post("/orders", handlers::create)
+                .get("/orders/{id}", handlers::find)
+                // Orders' own health only: users down makes an order fail, not this service unhealthy.
+                .get("/health", new Health()::handle);
+        return Server.start(port, router);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.desafios.orders;
+
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import dev.desafios.common.HttpCalls;
+import dev.desafios.common.Problem;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Looks users up in the users service, bounded by timeouts. Unreachable is 502, 503 or 504
+ * (from {@link HttpCalls}); any answer other than the user or a 404 is a 502.
+ */
+final class UsersClient {
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(1);
+
+    private final HttpCalls calls;
+    private final String base;
+
+    /** Calls under {@code base} (such as {@code http://users:8080}) that finish within {@code timeout}. */
+    UsersClient(URI base, Duration timeout) {
+        this.calls = new HttpCalls(timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT, timeout);
+        this.base = base.toString().replaceAll("/+$", "");
+    }
+
+    /** The user as the users service answers it, or empty when it answers 404. */
+    Optional<JsonObject> find(long id, String requestId) {
+        HttpResponse<byte[]> response = calls.get(URI.create(base + "/users/" + id), requestId);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw Problem.badGateway("the users service answered " + response.statusCode() + " for user " + id);
+        }
+        try {
+            JsonValue user = com.eclipsesource.json.Json.parse(new String(response.body(), StandardCharsets.UTF_8));
+            JsonValue userId = user.isObject() ? user.asObject().get("id") : null;
+            if (userId != null && userId.isNumber() && userId.toString().equals(Long.toString(id))) {
+                return Optional.of(user.asObject());
+            }
+        } catch (ParseException e) {
+            // reported below, like any other body that is not this user
+        }
+        throw Problem.badGateway("the users service answered something that is not user " + id);
+    }
+}
