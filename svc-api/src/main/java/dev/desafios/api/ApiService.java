@@ -16,17 +16,30 @@ public final class ApiService {
         Services.run("svc-api", () -> start(System.getenv(), false).stopOnSignal());
     }
 
-    /** Reads the config, wires the visit store and starts serving; {@code port0} picks a free port for tests. */
+    /**
+     * Reads the config, wires the visit store (PostgreSQL and Redis when {@code DB_URL} and
+     * {@code REDIS_URL} are set, in memory otherwise) and starts serving; {@code port0} picks a
+     * free port for tests.
+     */
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
         int port = port0 ? 0 : config.port();
-        VisitStore store = new InMemoryVisitStore();
+        long maxBodyBytes = config.maxBodyBytes();
+        VisitStore store = StoreSettings.from(config)
+                .<VisitStore>map(PostgresRedisVisitStore::open)
+                .orElseGet(InMemoryVisitStore::new);
         var api = new ApiHandlers(store, Hostname.of(env));
         var health = new Health();
-        var router = new Router(config.maxBodyBytes())
+        store.addChecks(health);
+        var router = new Router(maxBodyBytes)
                 .get("/", api::hello)
                 .get("/visits", api::visits)
                 .get("/health", health::handle);
-        return Server.start(port, router, store);
+        try {
+            return Server.start(port, router, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.desafios.api;
 
 import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Health;
 
 /** Where visits are recorded: in memory alone, or PostgreSQL (accesses) plus Redis (the counter). */
 interface VisitStore extends AutoCloseable {
@@ -14,6 +15,10 @@ interface VisitStore extends AutoCloseable {
 
     /** The body of {@code GET /visits}. */
     JsonObject summary();
+
+    /** Adds a {@code /health} check for each store this one depends on (none in memory). */
+    default void addChecks(Health health) {
+    }
 
     @Override
     default void close() {

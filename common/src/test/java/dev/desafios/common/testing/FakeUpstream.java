@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,11 +36,26 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** How the upstream answers: a status with a body after a delay, or garbage when status is 0. */
-    public record Answer(int status, String contentType, String body, Duration delay) {
+    /**
+     * How the upstream answers: a status with a body after a delay, or garbage when status is 0;
+     * {@code headers} are extra response headers, written as given.
+     */
+    public record Answer(int status, String contentType, String body, Duration delay, Map<String, String> headers) {
+        /** An answer without extra headers. */
+        public Answer(int status, String contentType, String body, Duration delay) {
+            this(status, contentType, body, delay, Map.of());
+        }
+
         /** The same answer, sent only after the delay. */
         public Answer after(Duration wait) {
-            return new Answer(status, contentType, body, wait);
+            return new Answer(status, contentType, body, wait, headers);
+        }
+
+        /** The same answer with one more response header (sent besides the fixed ones). */
+        public Answer withHeader(String name, String value) {
+            var more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, contentType, body, delay, Map.copyOf(more));
         }
     }
 
@@ -166,11 +182,12 @@ public final class FakeUpstream implements AutoCloseable {
         if (answer.status() == 0) {
             out.write(body);
         } else {
-            String head = "HTTP/1.1 " + answer.status() + " Fake\r\n"
-                    + "Content-Type: " + answer.contentType() + "\r\n"
-                    + "Content-Length: " + body.length + "\r\n"
-                    + "Connection: close\r\n\r\n";
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            var head = new StringBuilder("HTTP/1.1 " + answer.status() + " Fake\r\n")
+                    .append("Content-Type: ").append(answer.contentType()).append("\r\n")
+                    .append("Content-Length: ").append(body.length).append("\r\n");
+            answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            head.append("Connection: close\r\n\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             out.write(body);
         }
         out.flush();

@@ -1,0 +1,178 @@
+package dev.desafios.api;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small bounded JDBC pool (PostgreSQL's driver has none). At most {@code maxSize} connections;
+ * a borrower waits at most the borrow timeout; a connection idle for longer than the validation
+ * interval is checked before use (so that connections broken by a database restart are dropped
+ * quietly); a connection whose work failed at the connection level is closed, never reused.
+ * Locks rather than {@code synchronized}, for virtual threads.
+ */
+final class ConnectionPool implements AutoCloseable {
+
+    /** Opens a new connection. */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    /** Work done with a borrowed connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private record Idle(Connection connection, long sinceNanos) {
+    }
+
+    private static final int VALIDATION_TIMEOUT_SECONDS = 1;
+
+    private final Opener opener;
+    private final int maxSize;
+    private final Duration borrowTimeout;
+    private final long validateAfterIdleNanos;
+    private final Semaphore permits;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    ConnectionPool(Opener opener, int maxSize, Duration borrowTimeout, Duration validateAfterIdle) {
+        this.opener = opener;
+        this.maxSize = maxSize;
+        this.borrowTimeout = borrowTimeout;
+        this.validateAfterIdleNanos = validateAfterIdle.toNanos();
+        this.permits = new Semaphore(maxSize, true);
+    }
+
+    /** Runs the work on a pooled connection, which goes back clean (auto-commit, no open transaction). */
+    <T> T withConnection(Work<T> work) throws SQLException {
+        acquirePermit();
+        Connection connection = null;
+        boolean reusable = false;
+        try {
+            connection = borrow();
+            T result = work.apply(connection);
+            reusable = true;
+            return result;
+        } catch (SQLException e) {
+            reusable = !isConnectionLevel(e);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            reusable = true;
+            throw e;
+        } finally {
+            if (connection != null) {
+                giveBack(connection, reusable);
+            }
+            permits.release();
+        }
+    }
+
+    /** SQLState class 08 (connection exception) or 57P01-57P03 (the server shut down or cannot connect now). */
+    static boolean isConnectionLevel(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.matches("57P0[123]");
+    }
+
+    private void acquirePermit() throws SQLException {
+        try {
+            if (!permits.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SQLTransientConnectionException(
+                        "all " + maxSize + " connections busy for " + borrowTimeout.toMillis() + " ms", "08001");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException("interrupted while waiting for a connection", "08001", e);
+        }
+        if (closed) {
+            permits.release();
+            throw new SQLTransientConnectionException("the pool is closed", "08003");
+        }
+    }
+
+    /**
+     * The most recently used idle connection (validated when idle for a while), or a new one. When
+     * a check fails the older idle connections are dropped too: they have lived through the same
+     * restart, and checking each could cost a second apiece.
+     */
+    private Connection borrow() throws SQLException {
+        Idle candidate;
+        lock.lock();
+        try {
+            candidate = idle.pollLast();
+        } finally {
+            lock.unlock();
+        }
+        if (candidate == null) {
+            return opener.open();
+        }
+        boolean stale = System.nanoTime() - candidate.sinceNanos > validateAfterIdleNanos;
+        if (!stale || candidate.connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
+            return candidate.connection;
+        }
+        closeQuietly(candidate.connection);
+        closeIdle();
+        return opener.open();
+    }
+
+    private void giveBack(Connection connection, boolean reusable) {
+        try {
+            if (reusable && !closed && !connection.isClosed() && !connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            reusable = false;
+        }
+        if (reusable) {
+            lock.lock();
+            try {
+                if (!closed && !connection.isClosed() && idle.size() < maxSize) {
+                    idle.addLast(new Idle(connection, System.nanoTime()));
+                    return;
+                }
+            } catch (SQLException e) {
+                // closed below
+            } finally {
+                lock.unlock();
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    /** Closes the idle connections now and borrowed ones as they come back. */
+    @Override
+    public void close() {
+        closed = true;
+        closeIdle();
+    }
+
+    private void closeIdle() {
+        List<Idle> toClose;
+        lock.lock();
+        try {
+            toClose = List.copyOf(idle);
+            idle.clear();
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(entry -> closeQuietly(entry.connection));
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // already broken: nothing more to release
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.desafios.api;
+
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Health;
+import dev.desafios.common.Log;
+import dev.desafios.common.Problem;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.function.Function;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Challenge 3: every access is a row in PostgreSQL, the visit count is a Redis counter. A row is
+ * committed only after the counter moved, and the count is taken back when a database restart
+ * rolls the row back, so that a failed request leaves neither behind; a store that fails makes
+ * the request a 503 naming it.
+ */
+final class PostgresRedisVisitStore implements VisitStore {
+    static final String COUNTER_KEY = "desafio3:visits";
+
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS accesses (
+                id         BIGSERIAL PRIMARY KEY,
+                at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+                path       TEXT NOT NULL,
+                client     TEXT NOT NULL,
+                user_agent TEXT NOT NULL,
+                request_id TEXT NOT NULL
+            )""";
+    private static final String INSERT = """
+            INSERT INTO accesses (path, client, user_agent, request_id)
+            VALUES (?, ?, ?, ?)
+            RETURNING id""";
+    private static final String COUNT = "SELECT count(*) FROM accesses";
+    private static final String RECENT = """
+            SELECT id, at, path, client, user_agent, request_id
+            FROM accesses
+            ORDER BY id DESC
+            LIMIT 10""";
+    /** Longest text kept in a column; longer values are cut (the handler already cuts the user agent to 512). */
+    private static final int MAX_TEXT = 2048;
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+
+    private final ConnectionPool postgres;
+    private final JedisPool redis;
+
+    PostgresRedisVisitStore(ConnectionPool postgres, JedisPool redis) {
+        this.postgres = postgres;
+        this.redis = redis;
+    }
+
+    /** Opens both pools, waits for both stores (up to the start-up wait) and creates the schema. */
+    static PostgresRedisVisitStore open(StoreSettings settings) {
+        var store = new PostgresRedisVisitStore(StorePools.postgres(settings), StorePools.redis(settings));
+        try {
+            store.waitUntilReady(settings.startupWait());
+            Log.info("stores ready", new JsonObject().add("postgres", settings.dbUrl())
+                    .add("redis", settings.redisHost() + ":" + settings.redisPort()));
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public JsonObject record(Access access) {
+        try {
+            return postgres.withConnection(connection -> {
+                connection.setAutoCommit(false);
+                long id;
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    insert.setString(1, clean(access.path()));
+                    insert.setString(2, clean(access.client()));
+                    insert.setString(3, clean(access.userAgent()));
+                    insert.setString(4, clean(access.requestId()));
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        id = row.getLong(1);
+                    }
+                }
+                long visits = redis(jedis -> jedis.incr(COUNTER_KEY));
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    if (isServerShutdown(e)) {
+                        uncount();
+                    }
+                    throw e;
+                }
+                connection.setAutoCommit(true);
+                return new JsonObject().add("visits", visits).add("accessId", id);
+            });
+        } catch (SQLException e) {
+            throw unavailable("postgres", e);
+        }
+    }
+
+    @Override
+    public JsonObject summary() {
+        long visits = redis(jedis -> {
+            String count = jedis.get(COUNTER_KEY);
+            return count == null ? 0L : Long.parseLong(count);
+        });
+        try {
+            return postgres.withConnection(connection -> {
+                var body = new JsonObject().add("visits", visits);
+                try (Statement statement = connection.createStatement()) {
+                    try (ResultSet count = statement.executeQuery(COUNT)) {
+                        count.next();
+                        body.add("accesses", count.getLong(1));
+                    }
+                    var recent = new JsonArray();
+                    try (ResultSet rows = statement.executeQuery(RECENT)) {
+                        while (rows.next()) {
+                            recent.add(new JsonObject()
+                                    .add("id", rows.getLong("id"))
+                                    .add("at", rows.getObject("at", OffsetDateTime.class).toInstant().toString())
+                                    .add("path", rows.getString("path"))
+                                    .add("client", rows.getString("client"))
+                                    .add("userAgent", rows.getString("user_agent"))
+                                    .add("requestId", rows.getString("request_id")));
+                        }
+                    }
+                    return body.add("recent", recent);
+                }
+            });
+        } catch (SQLException e) {
+            throw unavailable("postgres", e);
+        }
+    }
+
+    @Override
+    public void addChecks(Health health) {
+        health.check("postgres", this::postgresUp).check("redis", this::redisUp);
+    }
+
+    boolean postgresUp() {
+        try {
+            return postgres.withConnection(connection -> connection.isValid(1));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    boolean redisUp() {
+        try (Jedis jedis = redis.getResource()) {
+            return "PONG".equals(jedis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+        postgres.close();
+    }
+
+    /**
+     * Tries both stores every second until they answer (creating the schema) or the wait is over;
+     * a refused login ends the wait at once, since waiting cannot fix a wrong password.
+     */
+    void waitUntilReady(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            String failing = "postgres";
+            try {
+                postgres.withConnection(connection -> {
+                    try (Statement statement = connection.createStatement()) {
+                        return statement.execute(SCHEMA);
+                    }
+                });
+                failing = "redis";
+                try (Jedis jedis = redis.getResource()) {
+                    jedis.ping();
+                }
+                return;
+            } catch (SQLException | JedisException e) {
+                if (isLoginRefused(e)) {
+                    throw new IllegalStateException(failing + " refused the login: check "
+                            + ("postgres".equals(failing) ? "DB_USER and DB_PASSWORD_FILE" : "REDIS_PASSWORD_FILE")
+                            + " (" + describe(e) + ")", e);
+                }
+                if (System.nanoTime() + RETRY_EVERY.toNanos() > deadline) {
+                    throw new IllegalStateException(failing + " is still unavailable after " + attempt
+                            + " tries (STORES_WAIT=" + wait.toMillis() + "ms): " + describe(e), e);
+                }
+                Log.warn("waiting for " + failing, new JsonObject()
+                        .add("attempt", attempt).add("error", describe(e)));
+            }
+            try {
+                Thread.sleep(RETRY_EVERY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the stores", e);
+            }
+        }
+    }
+
+    /** A wrong password or a user without access (SQLState class 28, Redis WRONGPASS/NOPERM), however wrapped. */
+    private static boolean isLoginRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (t instanceof JedisAccessControlException || state != null && state.startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The exception and, when it wraps one, its root cause: "Could not get a resource" alone says little. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e) : e + " <- " + root;
+    }
+
+    /**
+     * 57P01-57P03: the server ended the session (a restart) before the commit, so the transaction
+     * is surely rolled back. Other failures during a commit (a cut connection) leave it unknown.
+     */
+    private static boolean isServerShutdown(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().matches("57P0[123]");
+    }
+
+    /** Takes back the increment of a request whose row was rolled back; best effort, logged when it fails. */
+    private void uncount() {
+        try (Jedis jedis = redis.getResource()) {
+            jedis.decr(COUNTER_KEY);
+        } catch (JedisException e) {
+            Log.warn("the counter stays one ahead of the rows", new JsonObject().add("error", describe(e)));
+        }
+    }
+
+    private <T> T redis(Function<Jedis, T> command) {
+        try (Jedis jedis = redis.getResource()) {
+            return command.apply(jedis);
+        } catch (JedisException e) {
+            throw unavailable("redis", e);
+        }
+    }
+
+    private static Problem unavailable(String store, Exception cause) {
+        Log.warn(store + " call failed", new JsonObject().add("error", describe(cause)));
+        return Problem.unavailable(store + " is unavailable");
+    }
+
+    /** PostgreSQL text cannot hold NUL; very long values are cut (never in the middle of a surrogate pair). */
+    static String clean(String value) {
+        String text = value == null ? "" : value.replace("\u0000", "");
+        if (text.length() <= MAX_TEXT) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
+        return text.substring(0, end);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.desafios.api;
+
+import java.sql.Connection;
+import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.commons.pool2.PooledObject;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisFactory;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+
+/** The two connection pools of challenge 3, with a bound on every wait: connect, login, read, borrow. */
+final class StorePools {
+    /** How long a request waits for a free connection before it gets a 503. */
+    static final Duration BORROW_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * A pooled connection idle for longer than this is checked (a round trip) before use. A
+     * {@code docker restart} of a store takes longer, so a connection it broke is always checked
+     * and replaced rather than failing a request; under load connections are reused sooner and
+     * go unchecked.
+     */
+    static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(200);
+
+    private static final int REDIS_MAX_CONNECTIONS = 16;
+    private static final int REDIS_TIMEOUT_MS = 2000;
+
+    private StorePools() {
+    }
+
+    /** The JDBC pool. Settings in DB_URL win over these defaults, which bound every wait in seconds. */
+    static ConnectionPool postgres(StoreSettings settings) {
+        var properties = new Properties();
+        properties.setProperty("user", settings.dbUser());
+        properties.setProperty("password", settings.dbPassword());
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("loginTimeout", "3");
+        properties.setProperty("socketTimeout", "5");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", "svc-api");
+        var driver = new org.postgresql.Driver();
+        return new ConnectionPool(() -> {
+            Connection connection = driver.connect(settings.dbUrl(), properties);
+            if (connection == null) {
+                throw new SQLNonTransientConnectionException("DB_URL is not a PostgreSQL URL", "08001");
+            }
+            return connection;
+        }, settings.dbPoolSize(), BORROW_TIMEOUT, VALIDATE_AFTER_IDLE);
+    }
+
+    /** Jedis's pool, checking on borrow only the connections idle for a while (a PING) and dropping broken ones. */
+    static JedisPool redis(StoreSettings settings) {
+        JedisClientConfig client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(REDIS_TIMEOUT_MS)
+                .socketTimeoutMillis(REDIS_TIMEOUT_MS)
+                .password(settings.redisPassword())
+                .database(settings.redisDatabase())
+                .build();
+        var config = new JedisPoolConfig();
+        config.setMaxTotal(REDIS_MAX_CONNECTIONS);
+        config.setMaxIdle(REDIS_MAX_CONNECTIONS);
+        config.setMaxWait(BORROW_TIMEOUT);
+        config.setTestOnBorrow(true);
+        config.setTestWhileIdle(true);
+        config.setJmxEnabled(false);
+        var address = new HostAndPort(settings.redisHost(), settings.redisPort());
+        return new JedisPool(config, new IdleCheckedFactory(address, client));
+    }
+
+    /** Pings a connection only when it sat idle long enough for its server to have gone away. */
+    private static final class IdleCheckedFactory extends JedisFactory {
+        IdleCheckedFactory(HostAndPort address, JedisClientConfig client) {
+            super(address, client);
+        }
+
+        @Override
+        public boolean validateObject(PooledObject<Jedis> pooled) {
+            if (pooled.getIdleDuration().compareTo(VALIDATE_AFTER_IDLE) < 0) {
+                return pooled.getObject().isConnected() && !pooled.getObject().isBroken();
+            }
+            return super.validateObject(pooled);
+        }
+    }
+}

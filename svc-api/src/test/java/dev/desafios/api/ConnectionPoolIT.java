@@ -1,0 +1,206 @@
+package dev.desafios.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JDBC pool with real PostgreSQL connections (see {@link TestStores} for the variables). */
+class ConnectionPoolIT {
+    private static TestStores stores;
+    private ConnectionPool pool;
+
+    @BeforeAll
+    static void findStores() {
+        stores = TestStores.fromEnvironment();
+    }
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    private ConnectionPool pool(int size, Duration borrowTimeout) {
+        return pool(size, borrowTimeout, StorePools.VALIDATE_AFTER_IDLE);
+    }
+
+    private ConnectionPool pool(int size, Duration borrowTimeout, Duration validateAfterIdle) {
+        pool = new ConnectionPool(stores::connect, size, borrowTimeout, validateAfterIdle);
+        return pool;
+    }
+
+    @Test
+    void withConnection_sequentialCalls_reuseOneConnection() throws Exception {
+        ConnectionPool pool = pool(4, Duration.ofSeconds(2));
+
+        int first = pool.withConnection(ConnectionPoolIT::backendPid);
+        int second = pool.withConnection(ConnectionPoolIT::backendPid);
+
+        assertEquals(first, second);
+    }
+
+    @Test
+    void withConnection_exhausted_timesOutThenServesWhenFreed() throws Exception {
+        ConnectionPool pool = pool(1, Duration.ofMillis(300));
+        var borrowed = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> {
+            try {
+                pool.withConnection(connection -> {
+                    borrowed.countDown();
+                    awaitQuietly(release);
+                    return null;
+                });
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        borrowed.await();
+
+        long start = System.nanoTime();
+        var e = assertThrows(SQLTransientConnectionException.class, () -> pool.withConnection(c -> 1));
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertTrue(waited.toMillis() >= 250 && waited.toMillis() < 2000, "waited " + waited);
+        assertTrue(ConnectionPool.isConnectionLevel(e), e.getSQLState());
+        release.countDown();
+        holder.join();
+        assertEquals(1, (int) pool.withConnection(c -> 1));
+    }
+
+    @Test
+    void withConnection_connectionKilledBeforeItsCheck_errorThenANewConnection() throws Exception {
+        // Never checked on borrow here, so the broken connection is used and must be discarded.
+        ConnectionPool pool = pool(1, Duration.ofSeconds(2), Duration.ofMinutes(10));
+        int pid = pool.withConnection(ConnectionPoolIT::backendPid);
+        terminate(pid);
+
+        var e = assertThrows(SQLException.class, () -> pool.withConnection(ConnectionPoolIT::backendPid));
+
+        assertTrue(ConnectionPool.isConnectionLevel(e), e.getSQLState());
+        assertNotEquals(pid, (int) pool.withConnection(ConnectionPoolIT::backendPid), "the broken one was discarded");
+    }
+
+    @Test
+    void withConnection_connectionKilledWhileIdle_validatedAndReplacedQuietly() throws Exception {
+        ConnectionPool pool = pool(1, Duration.ofSeconds(2));
+        int pid = pool.withConnection(ConnectionPoolIT::backendPid);
+        terminate(pid);
+        Thread.sleep(StorePools.VALIDATE_AFTER_IDLE.toMillis() + 200);
+
+        int next = pool.withConnection(ConnectionPoolIT::backendPid);
+
+        assertNotEquals(pid, next);
+    }
+
+    @Test
+    void withConnection_sqlError_connectionKeptAndTransactionRolledBack() throws Exception {
+        ConnectionPool pool = pool(1, Duration.ofSeconds(2));
+        int pid = pool.withConnection(ConnectionPoolIT::backendPid);
+
+        assertThrows(SQLException.class, () -> pool.withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMP TABLE pool_it (n int)");
+                return statement.execute("SELECT no_such_column FROM pool_it");
+            }
+        }));
+        assertThrows(IllegalStateException.class, () -> pool.withConnection(connection -> {
+            connection.setAutoCommit(false);
+            throw new IllegalStateException("work failed in a transaction");
+        }));
+
+        assertEquals(pid, (int) pool.withConnection(ConnectionPoolIT::backendPid), "same connection");
+        assertTrue(pool.withConnection(Connection::getAutoCommit), "back in auto-commit");
+        assertEquals(0, (int) pool.withConnection(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                         "SELECT count(*) FROM pg_class WHERE relname = 'pool_it' AND relpersistence = 't'")) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }), "the failed transaction was rolled back");
+    }
+
+    @Test
+    void withConnection_manyCallers_neverMoreThanMaxConnections() throws Exception {
+        ConnectionPool pool = pool(3, Duration.ofSeconds(5));
+        var pids = ConcurrentHashMap.<Integer>newKeySet();
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                callers.submit(() -> pool.withConnection(connection -> {
+                    pids.add(backendPid(connection));
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("SELECT pg_sleep(0.02)");
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        assertTrue(pids.size() <= 3, "connections used: " + pids.size());
+    }
+
+    @Test
+    void close_closesIdleConnectionsAndRefusesNewWork() throws Exception {
+        ConnectionPool pool = pool(2, Duration.ofSeconds(2));
+        int pid = pool.withConnection(ConnectionPoolIT::backendPid);
+
+        pool.close();
+
+        assertThrows(SQLException.class, () -> pool.withConnection(c -> 1));
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (backendAlive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(backendAlive(pid), "backend " + pid + " is gone");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    private static void terminate(int pid) throws SQLException {
+        stores.execute("SELECT pg_terminate_backend(" + pid + ")");
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (backendAlive(pid) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean backendAlive(int pid) throws SQLException {
+        try (Connection connection = stores.connect(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+            row.next();
+            return row.getInt(1) > 0;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.desafios.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a real server, for network faults without touching the
+ * server: {@link #refuse()} acts like a stopped server (open connections cut, new ones refused),
+ * {@link #hang()} like an unreachable one (bytes swallowed, no answer ever), {@link #delay} like a
+ * slow network, {@link #forward()}
+ * restores the path on the same port, as a restarted container would.
+ */
+final class TcpProxy implements AutoCloseable {
+    private final InetSocketAddress target;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket listener;
+    private volatile boolean hanging;
+    private volatile long delayMillis;
+
+    TcpProxy(String targetHost, int targetPort) {
+        this.target = new InetSocketAddress(targetHost, targetPort);
+        this.listener = listen(0);
+        this.port = listener.getLocalPort();
+        startAccepting(listener);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Cuts every open connection and refuses new ones. */
+    synchronized void refuse() {
+        closeQuietly(listener);
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
+    /** Keeps connections open but swallows every byte, in both directions. */
+    void hang() {
+        hanging = true;
+    }
+
+    /** Holds every chunk of bytes this long before relaying it, like a slow network. */
+    void delay(Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
+    /** Relays again, on the same port, without delay. */
+    synchronized void forward() {
+        hanging = false;
+        delayMillis = 0;
+        if (listener.isClosed()) {
+            listener = listen(port);
+            startAccepting(listener);
+        }
+    }
+
+    @Override
+    public void close() {
+        refuse();
+    }
+
+    private static ServerSocket listen(int port) {
+        try {
+            var socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+    }
+
+    private void startAccepting(ServerSocket server) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    open.add(client);
+                    Thread.ofVirtual().start(() -> connect(client));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void connect(Socket client) {
+        if (hanging) {
+            pipe(client, null);
+            return;
+        }
+        try {
+            Socket upstream = new Socket();
+            open.add(upstream);
+            upstream.connect(target, 2000);
+            Thread.ofVirtual().start(() -> pipe(upstream, client));
+            pipe(client, upstream);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    /** Copies from one socket to the other (or nowhere while hanging), then closes both. */
+    private void pipe(Socket from, Socket to) {
+        byte[] buffer = new byte[16384];
+        try (InputStream in = from.getInputStream()) {
+            OutputStream out = to == null ? null : to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (!hanging && out != null) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // one side closed: close the other below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(from);
+            if (to != null) {
+                closeQuietly(to);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+}
