@@ -248,7 +248,11 @@ big_file() {
 secrets_dir() { printf '%s/secrets/desafio%s' "$STATE_DIR" "$1"; }
 
 # A new random password: 32 letters and digits (safe in any config file).
-new_password() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32; }
+new_password() {
+  local chars
+  chars=$(head -c 1024 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
+  printf '%s' "${chars:0:32}"
+}
 
 # Writes a secret file (content on stdin) owned by the uid that reads it,
 # mode 0400: `printf %s "$pw" | write_secret FILE UID`.

@@ -6,7 +6,7 @@ set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
 
-CHALLENGES=(1 2)
+CHALLENGES=(1 2 3 4 5)
 ROWS=()
 
 # Runs a step with its output on stderr; prints ok or FAIL for the table.

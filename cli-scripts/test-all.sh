@@ -7,13 +7,18 @@
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
+# shellcheck source=test-stores.sh
+source "$CLI_DIR/test-stores.sh"
 
-CHALLENGES=(1 2)
+CHALLENGES=(1 2 3 4 5)
 
-# Runs the Maven tests and records each test case as passed or failed.
+# Runs the Maven tests (svc-api's *IT against real PostgreSQL and Redis
+# containers) and records each test case as passed or failed.
 unit_tests() {
+  test_stores_up || { record fail "integration stores did not start"; return; }
   show ./mvnw -B test
   (cd "$DESAFIOS_ROOT" && ./mvnw -B -fae test) >"$STATE_DIR/maven-test.log" 2>&1 || true
+  test_stores_forget
   grep -E 'Tests run:|FAIL|ERROR\]' "$STATE_DIR/maven-test.log" | grep -v 'Tests run:.*Time elapsed' | tail -n 25
   local reports total=0 bad=0 file
   reports=$(find "$DESAFIOS_ROOT" -path '*/target/surefire-reports/TEST-*.xml')

@@ -97,7 +97,6 @@ airgap_hash() {
 airgap_build() {
   local image=$1 hash=$2 fn=$3
   local query=(image ls --quiet --filter "label=$AIRGAP_LABEL=$hash" "$image")
-  show docker "${query[@]}"
   if [[ -n $(docker "${query[@]}") ]]; then say "${image#*/} is up to date"; return 0; fi
   AIRGAP_WORK=$(mktemp -d "$AIRGAP_STATE/work.XXXXXX")
   trap 'airgap_rm_tree "$AIRGAP_WORK"' EXIT
