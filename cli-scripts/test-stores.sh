@@ -22,7 +22,7 @@ test_stores_up() {
     --tmpfs /var/run/postgresql:rw,size=1m,uid=999,gid=999 --tmpfs /var/lib/postgresql/data:rw,size=256m,uid=999,gid=999 \
     --volume "$TEST_SECRETS/pg_password.postgres:/run/secrets/db_password:ro" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd 'psql -h /var/run/postgresql -U app -d app -tAc "select 1" | grep -q 1' "$POSTGRES_IMAGE"
+    --health-cmd 'psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1' "$POSTGRES_IMAGE"
   dkq run --detach --name desafios-test-cache "${TEST_STORE_FLAGS[@]}" --publish 127.0.0.1::6379 \
     --volume "$TEST_SECRETS/redis.conf:/usr/local/etc/redis/redis.conf:ro" \
     --health-cmd 'REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG' \

@@ -39,6 +39,8 @@ STORE_FLAGS=(--label desafios.challenge=3 --network desafio3-net --user "$DB_UID
   "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --cpus 1
   --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
 
+# The health check goes through TCP: during its first initialisation the image
+# runs a temporary server on the Unix socket only, which must not count as ready.
 run_db() {
   container_current desafio3-db "$POSTGRES_IMAGE" && { note "desafio3-db is already running"; return 0; }
   remove_containers desafio3-db
@@ -47,7 +49,7 @@ run_db() {
     --volume desafio3-pgdata:/var/lib/postgresql/data \
     --volume "$SECRETS/db_password.postgres:/run/secrets/db_password:ro" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd 'psql -h /var/run/postgresql -U app -d app -tAc "select 1" | grep -q 1' \
+    --health-cmd 'psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1' \
     "$POSTGRES_IMAGE"
 }
 
