@@ -7,7 +7,7 @@ set -Eeuo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
-ALL_SERVICES=(svc-api svc-poller svc-sqlite)
+ALL_SERVICES=(svc-api svc-poller svc-sqlite svc-users svc-orders svc-gateway)
 
 # Builds the given modules' images (all when none are given).
 build_images() {

@@ -1,0 +1,70 @@
+package dev.desafios.gateway;
+
+import dev.desafios.common.Problem;
+import dev.desafios.common.Request;
+import dev.desafios.common.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's routing, on the normalised path ({@link SafePath}) rather than the raw one: the
+ * common router hands every request here (it still gives each its request id, turns problems into
+ * responses and logs it), so that nothing is matched before the path is made safe.
+ */
+final class Gateway {
+    /** The methods passed through; any other (TRACE, CONNECT, ...) gets 405 from the router. */
+    static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Pattern USER_ORDERS = Pattern.compile("/api/users/([0-9]{1,18})/orders");
+    private static final String READ_ONLY = "GET, HEAD";
+
+    private final Proxy proxy;
+    private final List<Proxy.Route> routes;
+    private final UserOrders userOrders;
+    private final GatewayHealth health;
+
+    Gateway(Proxy proxy, Upstream users, Upstream orders) {
+        this.proxy = proxy;
+        this.routes = List.of(new Proxy.Route("/api/users", users, "/users"),
+                new Proxy.Route("/api/orders", orders, "/orders"));
+        this.userOrders = new UserOrders(proxy, users, orders);
+        this.health = new GatewayHealth(List.of(users, orders));
+    }
+
+    Response handle(Request request) {
+        String path = SafePath.normalise(rawPath(request.exchange().getRequestURI()));
+        if (path.equals("/health")) {
+            readOnly(request);
+            return health.handle(request);
+        }
+        Matcher userOrdersPath = USER_ORDERS.matcher(path);
+        if (userOrdersPath.matches()) {
+            readOnly(request);
+            return userOrders.find(request, Long.parseLong(userOrdersPath.group(1)));
+        }
+        for (Proxy.Route route : routes) {
+            if (route.matches(path)) {
+                return proxy.forward(request, route, path);
+            }
+        }
+        throw Problem.notFound("no service at " + Problem.quote(path) + "; the gateway serves /api/users and /api/orders");
+    }
+
+    /**
+     * The path as sent. java.net.URI reads a target that starts with {@code //} as a host
+     * ({@code //api//users} has the authority {@code api}); in a request line it is a path.
+     */
+    private static String rawPath(URI target) {
+        if (target.getScheme() == null && target.getRawAuthority() != null) {
+            return "//" + target.getRawAuthority() + (target.getRawPath() == null ? "" : target.getRawPath());
+        }
+        return target.getRawPath();
+    }
+
+    private static void readOnly(Request request) {
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            throw Problem.methodNotAllowed(request.method(), READ_ONLY);
+        }
+    }
+}

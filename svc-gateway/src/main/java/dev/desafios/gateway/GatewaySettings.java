@@ -1,0 +1,49 @@
+package dev.desafios.gateway;
+
+import dev.desafios.common.Config;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The gateway's settings, read once from the environment.
+ *
+ * @param usersUrl       {@code USERS_URL}, default {@code http://users:8080}
+ * @param ordersUrl      {@code ORDERS_URL}, default {@code http://orders:8080}
+ * @param connectTimeout {@code UPSTREAM_CONNECT_TIMEOUT}, default 500ms: on a Docker network a
+ *                       connection takes well under a millisecond, and a replica that has just
+ *                       vanished (its address no longer answers at all) must not cost a client a
+ *                       whole second
+ * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 3s: one attempt, from sending to the
+ *                       whole answer
+ * @param setAside       {@code UPSTREAM_SET_ASIDE}, default 5s: how long an address that refused,
+ *                       reset or did not accept a connection gets no requests
+ * @param dnsTtl         {@code UPSTREAM_DNS_TTL}, default 1s: how long a resolved address list is
+ *                       used before the name is resolved again
+ * @param maxBodyBytes   {@code MAX_BODY_BYTES}, default 65536
+ */
+record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
+        Duration setAside, Duration dnsTtl, long maxBodyBytes) {
+
+    static GatewaySettings from(Config config) {
+        return new GatewaySettings(
+                upstreamUrl(config, "USERS_URL", "http://users:8080"),
+                upstreamUrl(config, "ORDERS_URL", "http://orders:8080"),
+                config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500)),
+                config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(3)),
+                config.duration("UPSTREAM_SET_ASIDE", Duration.ofSeconds(5)),
+                config.duration("UPSTREAM_DNS_TTL", Duration.ofSeconds(1)),
+                config.maxBodyBytes());
+    }
+
+    /** An http URL with a host and at most a path: the gateway calls each address of the host itself. */
+    private static URI upstreamUrl(Config config, String name, String otherwise) {
+        URI url = config.url(name, otherwise);
+        if (!"http".equals(url.getScheme()) || url.getRawQuery() != null || url.getRawFragment() != null
+                || url.getRawUserInfo() != null) {
+            // https is refused too: calls go to the IP addresses, which a certificate does not name.
+            throw Config.ConfigException.invalid(name, url.toString(),
+                    "an http:// URL with a host and an optional path, such as http://users:8080");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.desafios.gateway;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import dev.desafios.common.Page;
+import dev.desafios.common.Problem;
+import dev.desafios.common.Request;
+import dev.desafios.common.Response;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Future;
+
+/**
+ * {@code GET /api/users/{id}/orders}: the user from users and their orders from orders, asked at
+ * the same time, as {@code {"user": {...}, "orders": [...]}}. {@code limit} and {@code offset}
+ * page the orders as every list does (default 20 and 0; checked here, so that a bad value is this
+ * request's 400, not an upstream's).
+ */
+final class UserOrders {
+    private final Proxy proxy;
+    private final Upstream users;
+    private final Upstream orders;
+
+    UserOrders(Proxy proxy, Upstream users, Upstream orders) {
+        this.proxy = proxy;
+        this.users = users;
+        this.orders = orders;
+    }
+
+    Response find(Request request, long id) {
+        Page page = Page.of(request);
+        Future<HttpResponse<byte[]>> ordersAnswer = Forks.fork(() -> orders.send("GET",
+                "/orders?userId=" + id + "&limit=" + page.limit() + "&offset=" + page.offset(),
+                proxy.outbound(request, "GET", BodyPublishers.noBody())));
+        JsonObject user;
+        try {
+            user = user(users.send("GET", "/users/" + id, proxy.outbound(request, "GET", BodyPublishers.noBody())), id);
+        } catch (RuntimeException e) {
+            ordersAnswer.cancel(true);
+            throw e;
+        }
+        JsonValue items = ordersOf(Forks.join(ordersAnswer), id);
+        return Response.ok(new JsonObject().add("user", user).add("orders", items));
+    }
+
+    private static JsonObject user(HttpResponse<byte[]> answer, long id) {
+        if (answer.statusCode() == 404) {
+            throw Problem.notFound("no user with id " + id);
+        }
+        JsonValue user = json(answer, "users", "user " + id);
+        if (!user.isObject()) {
+            throw Problem.badGateway("users answered something that is not user " + id);
+        }
+        return user.asObject();
+    }
+
+    private static JsonValue ordersOf(HttpResponse<byte[]> answer, long id) {
+        JsonValue list = json(answer, "orders", "the orders of user " + id);
+        JsonValue items = list.isObject() ? list.asObject().get("items") : null;
+        if (items == null || !items.isArray()) {
+            throw Problem.badGateway("orders answered something that is not a list of orders");
+        }
+        return items;
+    }
+
+    /** A 200 answer's JSON; any other status is the upstream's failure (503 and 504 kept, else 502). */
+    private static JsonValue json(HttpResponse<byte[]> answer, String service, String what) {
+        int status = answer.statusCode();
+        if (status != 200) {
+            String detail = service + " answered " + status + " for " + what;
+            throw switch (status) {
+                case 503 -> Problem.unavailable(detail);
+                case 504 -> Problem.gatewayTimeout(detail);
+                default -> Problem.badGateway(detail);
+            };
+        }
+        try {
+            return Json.parse(new String(answer.body(), StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            throw Problem.badGateway(service + " answered something that is not JSON for " + what);
+        }
+    }
+}

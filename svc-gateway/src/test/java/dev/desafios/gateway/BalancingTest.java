@@ -1,0 +1,215 @@
+package dev.desafios.gateway;
+
+import static dev.desafios.common.testing.TestHttp.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.desafios.common.testing.FakeUpstream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Replicas behind one name: round robin, failures set aside, one retry when safe, and the 502/503/504 left. */
+class BalancingTest {
+    private final List<FakeUpstream> fakes = new ArrayList<>();
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() {
+        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "300ms", "UPSTREAM_SET_ASIDE", "1m"));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        fakes.forEach(FakeUpstream::close);
+    }
+
+    private FakeUpstream fake(FakeUpstream.Answer answer) {
+        FakeUpstream fake = FakeUpstream.start().answer(answer);
+        fakes.add(fake);
+        return fake;
+    }
+
+    @Test
+    void twoReplicas_roundRobin_bothReceiveEqually() {
+        FakeUpstream a = fake(FakeUpstream.json(200, "{\"replica\":\"a\"}"));
+        FakeUpstream b = fake(FakeUpstream.json(200, "{\"replica\":\"b\"}"));
+        gateway.point("users", a, b);
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(5, a.received().size());
+        assertEquals(5, b.received().size());
+    }
+
+    @Test
+    void oneReplicaRefuses_getsAllSucceedOnTheOther() {
+        FakeUpstream down = fake(FakeUpstream.json(200, "{}"));
+        FakeUpstream up = fake(FakeUpstream.json(200, "{\"replica\":\"up\"}"));
+        gateway.point("users", down, up);
+        down.close();
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(10, up.received().size());
+    }
+
+    @Test
+    void oneReplicaBroken_triedOnceThenSetAside() {
+        FakeUpstream broken = fake(FakeUpstream.garbage());
+        FakeUpstream up = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", broken, up);
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(1, broken.received().size());
+        assertEquals(10, up.received().size());
+    }
+
+    @Test
+    void setAside_expired_addressTriedAgain() {
+        gateway.close();
+        gateway = TestGateway.start(Map.of("UPSTREAM_SET_ASIDE", "50ms"));
+        FakeUpstream flaky = fake(FakeUpstream.garbage());
+        FakeUpstream up = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", flaky, up);
+        gateway.http.get("/api/users/1");
+        gateway.http.get("/api/users/1");
+        assertEquals(1, flaky.received().size());
+        flaky.answer(FakeUpstream.json(200, "{}"));
+
+        for (int i = 0; i < 50 && flaky.received().size() < 2; i++) {
+            gateway.http.get("/api/users/1");
+            sleep(20);
+        }
+
+        assertEquals(2, flaky.received().size());
+    }
+
+    @Test
+    void post_replicaBroken_notRetried502() {
+        FakeUpstream broken = fake(FakeUpstream.garbage());
+        FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
+        gateway.point("orders", broken, up);
+
+        int first = gateway.http.postJson("/api/orders", "{}").statusCode();
+        int second = gateway.http.postJson("/api/orders", "{}").statusCode();
+
+        assertEquals(List.of(201, 502), List.of(first, second).stream().sorted().toList());
+        assertEquals(1, broken.received().size());
+        assertEquals(1, up.received().size());
+    }
+
+    @Test
+    void refused_onlyAddress_502Problem() {
+        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", gone);
+        gone.close();
+
+        problem(gateway.http.get("/api/users/1"), 502);
+    }
+
+    @Test
+    void refused_thenSetAside_503Problem() {
+        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", gone);
+        gone.close();
+
+        problem(gateway.http.get("/api/users/1"), 502);
+        problem(gateway.http.get("/api/users/1"), 503);
+    }
+
+    @Test
+    void bothReplicasRefuse_retriedOnce502() {
+        FakeUpstream a = fake(FakeUpstream.garbage());
+        FakeUpstream b = fake(FakeUpstream.garbage());
+        gateway.point("users", a, b);
+
+        problem(gateway.http.get("/api/users/1"), 502);
+
+        assertEquals(1, a.received().size());
+        assertEquals(1, b.received().size());
+    }
+
+    @Test
+    void slow_upstream_504ProblemNotRetried() {
+        FakeUpstream a = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+        FakeUpstream b = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+        gateway.point("users", a, b);
+
+        problem(gateway.http.get("/api/users/1"), 504);
+
+        assertEquals(1, a.received().size() + b.received().size());
+    }
+
+    @Test
+    void slow_upstream_notSetAside() {
+        FakeUpstream slow = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+        gateway.point("users", slow);
+        problem(gateway.http.get("/api/users/1"), 504);
+        slow.answer(FakeUpstream.json(200, "{}"));
+
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+    }
+
+    @Test
+    void nameUnknown_503Problem() {
+        problem(gateway.http.get("/api/users/1"), 503);
+        problem(gateway.http.postJson("/api/orders", "{}"), 503);
+    }
+
+    @Test
+    void nameResolvesToNothing_503Problem() {
+        gateway.pointPorts("users");
+
+        problem(gateway.http.get("/api/users/1"), 503);
+    }
+
+    @Test
+    void replicaGoneFromDns_afterFailure_503Problem() {
+        gateway.close();
+        gateway = TestGateway.start(Map.of("UPSTREAM_DNS_TTL", "1m"));
+        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", gone);
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        gone.close();
+        gateway.unknown("users");
+
+        problem(gateway.http.get("/api/users/1"), 503);
+    }
+
+    @Test
+    void dnsChanges_newAddressesUsedAfterTtl() {
+        FakeUpstream old = fake(FakeUpstream.json(200, "{}"));
+        FakeUpstream replacement = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", old);
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        gateway.point("users", replacement);
+
+        for (int i = 0; i < 50 && replacement.received().isEmpty(); i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+            sleep(20);
+        }
+
+        assertTrue(!replacement.received().isEmpty(), "the new address got no request");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.desafios.gateway;
+
+import static dev.desafios.common.testing.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.FakeUpstream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** GET /health: the gateway UP while it can answer, each upstream and each of its addresses checked. */
+class GatewayHealthTest {
+    private FakeUpstream usersA;
+    private FakeUpstream usersB;
+    private FakeUpstream orders;
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() {
+        usersA = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+        usersB = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+        orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+        gateway = TestGateway.start().point("users", usersA, usersB).point("orders", orders);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        usersA.close();
+        usersB.close();
+        orders.close();
+    }
+
+    @Test
+    void health_allUp_200WithEveryCheckAndAddress() {
+        JsonObject health = json(gateway.http.get("/health"), 200);
+
+        assertEquals("UP", health.getString("status", null));
+        assertEquals(new JsonObject().add("gateway", "UP").add("users", "UP").add("orders", "UP"), health.get("checks"));
+        assertEquals(new JsonObject().add("addresses", 2).add("up", 2), health.get("upstreams").asObject().get("users"));
+        assertEquals(new JsonObject().add("addresses", 1).add("up", 1), health.get("upstreams").asObject().get("orders"));
+        assertEquals("/health", usersA.received().get(0).target());
+        assertEquals("/health", orders.received().get(0).target());
+    }
+
+    @Test
+    void health_oneUsersReplicaDown_usersStillUp() {
+        usersB.close();
+
+        JsonObject health = json(gateway.http.get("/health"), 200);
+
+        assertEquals("UP", health.get("checks").asObject().getString("users", null));
+        assertEquals(new JsonObject().add("addresses", 2).add("up", 1), health.get("upstreams").asObject().get("users"));
+    }
+
+    @Test
+    void health_usersDown_gatewayStillUpNamingUsersDown() {
+        usersA.answer(FakeUpstream.json(503, "{\"status\":\"DOWN\"}"));
+        usersB.close();
+        gateway.unknown("orders");
+
+        JsonObject health = json(gateway.http.get("/health"), 200);
+
+        assertEquals("UP", health.getString("status", null));
+        assertEquals(new JsonObject().add("gateway", "UP").add("users", "DOWN").add("orders", "DOWN"), health.get("checks"));
+        assertEquals(new JsonObject().add("addresses", 0).add("up", 0), health.get("upstreams").asObject().get("orders"));
+    }
+
+    @Test
+    void health_head_200WithoutBody() {
+        HttpResponse<String> response = gateway.http.send(gateway.http.request("/health")
+                .method("HEAD", BodyPublishers.noBody()));
+
+        assertEquals(200, response.statusCode());
+        assertEquals("", response.body());
+    }
+
+    @Test
+    void health_post_405() {
+        HttpResponse<String> response = gateway.http.postJson("/health", "{}");
+
+        assertEquals(405, response.statusCode());
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));
+    }
+
+    @Test
+    void probe_answers_setAsideAddressBackInService() {
+        usersA.answer(FakeUpstream.garbage());
+        gateway.http.get("/api/users/1");
+        gateway.http.get("/api/users/1");
+        int triedBefore = usersA.received().size();
+        usersA.answer(FakeUpstream.json(200, "{}"));
+
+        json(gateway.http.get("/health"), 200);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        // once for /health, then every other request again
+        assertEquals(triedBefore + 1 + 2, usersA.received().size());
+    }
+}
