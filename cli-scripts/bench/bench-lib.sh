@@ -6,12 +6,31 @@
 HELLO_IMAGE=$IMAGE_PREFIX/bench-hello
 HELLO_POM=cli-scripts/bench/hello/pom.xml
 
-# Builds desafios/bench-hello with Jib when missing, from its own POM (its
-# parent is the project's, so base image, JVM flags and user are the same).
+# Builds desafios/bench-hello with Jib from its own POM (its parent is the
+# project's, so base image, JVM flags and user are the same) when it is missing
+# or stale: not on the current base (else IMAGE's), or other parent JVM flags
+# than IMAGE's (a service appends its own after them): `bench_ensure_hello IMAGE`.
 bench_ensure_hello() {
-  docker image inspect "$HELLO_IMAGE" >/dev/null 2>&1 && return 0
-  timed "Building $HELLO_IMAGE with Jib" bench_build_hello
+  local image=$1 base flags
+  base=$(docker image inspect -f '{{join .RootFS.Layers " "}}' "${JAVA_BASE_IMAGE#docker://}" 2>/dev/null) ||
+    base=$(bench_base_layers "$image")
+  [[ $(bench_base_layers "$image") == "$base" ]] ||
+    note "$image is built on another build of the base than $JAVA_BASE_IMAGE; build-images.sh rebuilds it"
+  if flags=$(bench_jvm_flags "$HELLO_IMAGE" 2>/dev/null) && [[ $(bench_base_layers "$HELLO_IMAGE") == "$base" &&
+    $(bench_jvm_flags "$image") == "$flags"* ]]; then
+    return 0
+  fi
+  timed "Building $HELLO_IMAGE with Jib (missing, or not on this base and JVM flags)" bench_build_hello
 }
+
+# An image's base layers (all but those Jib added), and its JVM command before -cp.
+bench_base_layers() {
+  local jib
+  jib=$(docker history --no-trunc --format '{{.CreatedBy}}' "$1" | grep -c '^jib-') || true
+  docker image inspect -f '{{join .RootFS.Layers " "}}' "$1" | awk -v n="$jib" '{ NF -= n; print }'
+}
+bench_jvm_flags() { docker image inspect -f '{{join .Config.Entrypoint " "}}' "$1" | sed 's/ -cp .*//'; }
+
 bench_build_hello() {
   show ./mvnw -B -q -f "$HELLO_POM" -Djib.base.image="$JAVA_BASE_IMAGE" package jib:dockerBuild
   (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -f "$HELLO_POM" -Djib.base.image="$JAVA_BASE_IMAGE" package jib:dockerBuild)

@@ -15,14 +15,22 @@ SERVICES=(svc-api svc-poller svc-sqlite)
 CONTAINERS=(desafio1-api:svc-api desafio1-poller:svc-poller desafio2-sqlite:svc-sqlite)
 BROUGHT_UP=()
 
-# Takes down the challenges this script brought up.
+# Takes down the challenges this script brought up, unless their containers
+# have been replaced since (then someone else is using them).
 fp_cleanup() {
-  local entry n flag
+  local entry n ids flag
   for entry in "${BROUGHT_UP[@]}"; do
-    read -r n flag <<<"$entry"
-    "$CLI_DIR/desafio$n/down.sh" ${flag:+"$flag"} || true
+    read -r n ids flag <<<"$entry"
+    if [[ $ids == any || $(fp_ids "$n") == "$ids" ]]; then
+      "$CLI_DIR/desafio$n/down.sh" ${flag:+"$flag"} || true
+    else
+      note "challenge $n was replaced meanwhile; leaving it"
+    fi
   done
 }
+
+# The ids of a challenge's containers, comma-separated.
+fp_ids() { docker ps -q --no-trunc --filter "label=desafios.challenge=$1" | sort | paste -sd, -; }
 
 # Size, and own layers: those Jib added (history "jib-..."), summed; "older
 # base" marks an image built on another build of the base than the current one.
@@ -52,8 +60,9 @@ fp_ensure_up() {
   done
   ((all_current == 0)) || return 0
   [[ $n != 2 ]] || docker volume inspect desafio2-data >/dev/null 2>&1 || fresh_volume=--volumes
-  ((any_running)) || BROUGHT_UP+=("$n $fresh_volume")
+  ((any_running)) || BROUGHT_UP+=("$n any $fresh_volume") # up.sh may fail half-way
   "$CLI_DIR/desafio$n/up.sh"
+  ((any_running)) || BROUGHT_UP[-1]="$n $(fp_ids "$n") $fresh_volume"
 }
 
 # Idle memory: docker stats (cgroup usage less inactive page cache), and the

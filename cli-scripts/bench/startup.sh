@@ -5,7 +5,8 @@
 # Alternates the two images, RUNS times each (default 7) after one untimed
 # warm-up each; prints min/median/max, the ratio of the medians, and the CPU
 # time each container had used at its first 200 (steadier on a busy host).
-# Builds the images it needs when missing; leaves no container behind.
+# Builds svc-sqlite when missing, and the hello world when missing or not on
+# the same base and JVM flags; leaves no container behind.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
@@ -68,7 +69,7 @@ main() {
   [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$RUNS'"
   setup_all
   ensure_images svc-sqlite
-  bench_ensure_hello
+  bench_ensure_hello "$SQLITE_IMAGE"
   trap bench_cleanup EXIT
   say "Cold start, docker run to first 200: warm-up, then $RUNS runs of each image, alternating"
   BENCH_SHOW=1 bench_cold_start "$SQLITE_IMAGE" /notes "${SQLITE_OPTS[@]}"
