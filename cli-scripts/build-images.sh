@@ -18,6 +18,8 @@ build_images() {
   show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" -pl "$list" -am package jib:dockerBuild
   (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" \
     -pl "$list" -am package jib:dockerBuild)
+  # A rebuild moves the tags to the new image; the old one is left dangling.
+  docker image prune --force --filter label=desafios.project >/dev/null
 }
 
 # Builds only the images that are missing: `ensure_images svc-api svc-poller`.

@@ -24,7 +24,9 @@ main() {
     [[ -z $list ]] || dkq container rm --force $list
     remove_labelled network
     remove_labelled volume
-    list=$(docker image ls -q --filter "reference=$IMAGE_PREFIX/*" | sort -u)
+    list=$( (docker image ls -q --filter "reference=$IMAGE_PREFIX/*"
+      docker image ls -q --all --filter label=desafios.project
+      docker image ls -q --all --filter label=desafios.airgap.source) | sort -u)
     [[ -z $list ]] || dkq image rm --force $list
     stop_engine
   else
