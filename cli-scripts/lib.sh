@@ -265,3 +265,19 @@ write_secret() {
   chown "$uid:$uid" "$file"
   chmod 0400 "$file"
 }
+
+# --- packages -------------------------------------------------------------
+
+# Installs Debian packages quietly (as root), apt's own output in a log file;
+# refreshes the package lists once when the install fails on stale or no lists.
+apt_install() {
+  ((EUID == 0)) && command -v apt-get >/dev/null || die "installing $* needs root and apt-get; install it yourself"
+  mkdir -p "$STATE_DIR"
+  if ! apt_quiet install -y -qq "$@" && ! { apt_quiet update -qq && apt_quiet install -y -qq "$@"; }; then
+    tail -n 5 "$STATE_DIR/apt.log" >&2
+    die "apt-get could not install $* (log: $STATE_DIR/apt.log)"
+  fi
+}
+apt_quiet() {
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get "$@" </dev/null >>"$STATE_DIR/apt.log" 2>&1
+}

@@ -63,8 +63,7 @@ install_engine() {
     say "Docker engine: none found; installing Debian's docker.io with apt (not on a terminal, so not asking)"
   fi
   local start=$SECONDS
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+  apt_install docker.io
   note "docker.io installed in $((SECONDS - start)) s"
 }
 

@@ -33,8 +33,7 @@ airgap_require() {
   for cmd in "$@"; do
     if [[ $cmd == debootstrap ]] && ! command -v debootstrap >/dev/null && command -v apt-get >/dev/null; then
       say "Installing debootstrap with apt (builds the database and proxy stand-ins)"
-      airgap_apt_lists debootstrap
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+      apt_install debootstrap
     fi
     command -v "$cmd" >/dev/null || die "building the air-gapped images needs $cmd (apt-get install $cmd)"
   done

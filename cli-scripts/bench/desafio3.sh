@@ -40,7 +40,7 @@ pgbench_rate() {
 
 main() {
   setup_all
-  command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt-get install -y -qq hey >/dev/null; }
+  command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
   trap '((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
   say "Warming up the API for 10 s"

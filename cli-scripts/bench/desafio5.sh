@@ -56,7 +56,7 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
 main() {
   setup_all
   ensure_images svc-users svc-gateway
-  command -v wrk >/dev/null || { say "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null; }
+  command -v wrk >/dev/null || { say "Installing wrk (Debian package)"; apt_install wrk; }
   USERS_PORT=$(bench_free_port) GATEWAY_PORT=$(bench_free_port) NGINX_PORT=$(bench_free_port)
   trap stop_all EXIT
   start_all
