@@ -227,6 +227,13 @@ body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
 header_has() { grep -qi "^$1" <<<"$HTTP_HEADERS"; }
 is_problem() { [[ $HTTP_STATUS == "$1" ]] && header_has 'content-type: application/problem+json'; }
 running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]]; }
+# A container's logs contain the text. (Read whole first: with pipefail, grep -q
+# stopping early would fail the pipeline through docker's SIGPIPE.)
+logs_have() {
+  local logs
+  logs=$(docker logs "$1" 2>&1)
+  grep -qF -- "$2" <<<"$logs"
+}
 
 # POSTs a JSON document: `post_json URL '{"a":1}' [curl options...]`.
 post_json() {

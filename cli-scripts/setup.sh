@@ -74,7 +74,7 @@ stop_engine() {
   [[ -f $ENGINE_PIDFILE ]] || { note "the engine was not started by set-up; leaving it"; return 0; }
   local pid
   pid=$(<"$ENGINE_PIDFILE")
-  if kill -0 "$pid" 2>/dev/null; then
+  if kill -0 "$pid" 2>/dev/null && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]]; then
     say "Stopping the Docker engine that set-up started (pid $pid)"
     kill "$pid"
     retry 60 0.5 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid"

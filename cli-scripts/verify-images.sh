@@ -27,7 +27,9 @@ numeric_non_root() {
 bad_port_refused() {
   local module output
   for module in "${ALL_SERVICES[@]}"; do
-    if output=$(docker run --rm --read-only --env PORT=abc --network none "$IMAGE_PREFIX/$module" 2>&1); then
+    if output=$(timeout 60 docker run --rm --read-only --cap-drop ALL --security-opt no-new-privileges \
+      --memory 128m --pids-limit 64 --label desafios.challenge=images --env PORT=abc --network none \
+      "$IMAGE_PREFIX/$module" 2>&1); then
       err "$module started with PORT=abc"; return 1
     fi
     [[ $(wc -l <<<"$output") == 1 && $output == *"PORT="*"abc"* ]] || { err "$module said: $output"; return 1; }

@@ -31,7 +31,9 @@ visits_grow() {
 
 poller_lines_since() { docker logs --since "$1" desafio1-poller 2>&1; }
 poller_success_since() {
-  poller_lines_since "$1" | grep '"msg":"poll"' | grep '"status":200' | grep -q '"apiHostname":"desafio1-api"'
+  local lines
+  lines=$(poller_lines_since "$1")
+  grep '"msg":"poll"' <<<"$lines" | grep '"status":200' | grep -c '"apiHostname":"desafio1-api"' >/dev/null
 }
 failures_since() { poller_lines_since "$1" | grep -c '"msg":"poll failed"' || true; }
 at_least_failures() { (($(failures_since "$1") >= $2)); }

@@ -15,13 +15,12 @@ main() {
   say "Challenge 2: SQLite on the named volume desafio2-data"
   port_free "$D2_PORT" D2_PORT desafio2-sqlite
   ensure_network desafio2-net
-  if ! docker volume inspect desafio2-data >/dev/null 2>&1; then
-    ensure_volume desafio2-data
-    # A new volume's root belongs to root; the service runs as uid 1000. One
-    # short-lived container with only the CHOWN capability hands it over.
-    dk run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --network none --read-only \
-      --volume desafio2-data:/data --entrypoint /bin/sh "$IMAGE" -c 'chown 1000:1000 /data'
-  fi
+  ensure_volume desafio2-data
+  # A new volume's root belongs to root; the service runs as uid 1000. One
+  # short-lived container with only the CHOWN capability hands it over.
+  dk run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --security-opt no-new-privileges --network none \
+    --read-only --memory 64m --pids-limit 16 --label desafios.challenge=2 \
+    --volume desafio2-data:/data --entrypoint /bin/sh "$IMAGE" -c 'chown 1000:1000 /data'
   run_service desafio2-sqlite "$IMAGE" --network desafio2-net --network-alias sqlite \
     --publish "$BIND_ADDRESS:$D2_PORT:8080" --volume desafio2-data:/data --env DB_PATH=/data/notes.db
   wait_healthy desafio2-sqlite

@@ -75,10 +75,10 @@ no_secret_exposed() {
   for pw in "$(<"$secrets/db_password.api")" "$(<"$secrets/redis_password.api")"; do
     [[ -n $pw ]] || return 1
     for name in desafio3-db desafio3-cache desafio3-api; do
-      docker inspect "$name" | grep -qF "$pw" && { err "$name's inspect shows a password"; return 1; }
-      docker logs "$name" 2>&1 | grep -qF "$pw" && { err "$name's logs show a password"; return 1; }
+      [[ $(docker inspect "$name") != *"$pw"* ]] || { err "$name's inspect shows a password"; return 1; }
+      ! logs_have "$name" "$pw" || { err "$name's logs show a password"; return 1; }
     done
-    ps -eo args | grep -v grep | grep -qF "$pw" && { err "a process shows a password"; return 1; }
+    [[ $(ps -eo args) != *"$pw"* ]] || { err "a process shows a password"; return 1; }
   done
   return 0
 }

@@ -31,7 +31,7 @@ user_embedded() {
   status_is 200 && body_has '"user":{' && body_has '"id":1'
 }
 
-request_id_reached_users() { docker logs desafio4-users 2>&1 | grep -q "\"requestId\":\"$RUN_ID\""; }
+request_id_reached_users() { logs_have desafio4-users "\"requestId\":\"$RUN_ID\""; }
 
 unknown_user_refused() {
   post_json "$ORDERS/orders" '{"userId":999999,"item":"ghost","quantity":1,"unitPrice":1}'

@@ -26,12 +26,14 @@ aggregate_works() {
 }
 
 request_id_propagated() {
-  local name
+  local name users_logs=''
   for name in desafio5-gateway desafio5-orders; do
-    docker logs "$name" 2>&1 | grep -q "\"requestId\":\"$RUN_ID\"" || { err "$name has no $RUN_ID"; return 1; }
+    logs_have "$name" "\"requestId\":\"$RUN_ID\"" || { err "$name has no $RUN_ID in its log"; return 1; }
   done
-  docker ps --format '{{.Names}}' --filter name=desafio5-users | while read -r name; do docker logs "$name" 2>&1; done |
-    grep -q "\"requestId\":\"$RUN_ID\""
+  for name in $(docker ps --format '{{.Names}}' --filter name=desafio5-users); do
+    users_logs+=$(docker logs "$name" 2>&1)
+  done
+  [[ $users_logs == *"\"requestId\":\"$RUN_ID\""* ]]
 }
 
 only_gateway_published() {
@@ -41,23 +43,33 @@ only_gateway_published() {
   done
 }
 
+# The project's own probe, in a small JVM: exit 0 answered 200, 3 the name does
+# not resolve, 4 no answer in time (HealthProbe; no curl or wget needed).
+PROBE=(java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -cp '/app/libs/*' dev.desafios.common.HealthProbe)
+probe_exit() { "$@" "${PROBE[@]}" "${URL_TO_PROBE}" >/dev/null 2>&1 && echo 0 || echo $?; }
+
 # A throwaway container on the edge network cannot even resolve users; the gateway reaches it.
 edge_cannot_reach() {
-  local out
-  out=$(dk run --rm --network desafio5-edge --read-only --cap-drop ALL --entrypoint /bin/sh \
-    "$IMAGE_PREFIX/svc-gateway" -c 'wget -q -O /dev/null http://users:8080/health 2>&1; echo "exit=$?"')
-  note "from desafio5-edge: $(tr '\n' ' ' <<<"$out")"
-  [[ $out =~ exit=(1|4)$ ]] && dk exec desafio5-gateway wget -q -O /dev/null http://users:8080/health
+  local from_edge from_gateway
+  show docker run --rm --network desafio5-edge ... desafios/svc-gateway "${PROBE[@]}" http://users:8080/health
+  from_edge=$(URL_TO_PROBE=http://users:8080/health probe_exit docker run --rm --network desafio5-edge \
+    --read-only --cap-drop ALL --security-opt no-new-privileges --memory 64m --pids-limit 32 \
+    --label desafios.challenge=5 --entrypoint '' "$IMAGE_PREFIX/svc-gateway")
+  from_gateway=$(URL_TO_PROBE=http://users:8080/health probe_exit docker exec desafio5-gateway)
+  note "probe of http://users:8080/health: from desafio5-edge exit $from_edge (3: no such name), from the gateway exit $from_gateway"
+  [[ $from_edge == 3 && $from_gateway == 0 ]]
 }
 
 # The internal network is --internal: Docker drops whatever leaves it. Proved
 # without sending anything off this machine: from users, the gateway's address
-# on the edge network (another bridge of this host) does not answer within 2 s.
+# on the edge network (another bridge of this host) gives no answer in time.
 no_route_out() {
-  local edge_ip
+  local edge_ip code
   edge_ip=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio5-edge").IPAddress}}' desafio5-gateway)
-  [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true && -n $edge_ip ]] &&
-    ! dk exec desafio5-users timeout 2 wget -q -O /dev/null "http://$edge_ip:8080/health"
+  [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true && -n $edge_ip ]] || return 1
+  code=$(URL_TO_PROBE="http://$edge_ip:8080/health" probe_exit docker exec desafio5-users)
+  note "probe of the gateway's edge address $edge_ip from users: exit $code (4: no answer in time)"
+  [[ $code == 4 ]]
 }
 
 served_by_both() {

@@ -114,4 +114,23 @@ class HealthTest {
 
         assertFalse(HealthProbe.isHealthy(server.port()));
     }
+
+    @Test
+    void healthProbe_serverThatNeverAnswers_exitCodeSaysTimedOut() throws Exception {
+        // The kernel completes the connection from the backlog; nobody ever reads or answers.
+        try (var silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int code = HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/health"));
+
+            org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.TIMED_OUT, code);
+        }
+    }
+
+    @Test
+    void healthProbe_closedPort_exitCodeSaysFailed() {
+        FakeUpstream closed = FakeUpstream.start();
+        closed.close();
+
+        org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.FAILED,
+                HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + closed.port() + "/")));
+    }
 }

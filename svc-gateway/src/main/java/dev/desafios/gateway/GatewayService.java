@@ -5,7 +5,6 @@ import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
 import java.net.http.HttpClient;
-import java.security.Security;
 import java.util.Map;
 
 /** Challenge 5: the single entry point, routing /api/users and /api/orders to their services. */
@@ -14,17 +13,16 @@ public final class GatewayService {
     }
 
     public static void main(String[] args) {
-        // The gateway resolves upstream names itself every UPSTREAM_DNS_TTL, so the JVM must not
-        // keep its own answers (30 s by default; this is a security property, and
-        // -Dnetworkaddress.cache.ttl is not read).
-        setSecurityDefault("networkaddress.cache.ttl", "sun.net.inetaddr.ttl", "0");
-        setSecurityDefault("networkaddress.cache.negative.ttl", "sun.net.inetaddr.negative.ttl", "0");
         // The balancer retries on another address itself; the client would retry the same one.
         setDefault("jdk.httpclient.disableRetryConnect", "true");
         // Pooled connections are dropped before the upstreams' own 30 s idle close, so that a
         // request is not sent on a connection the upstream is closing.
         setDefault("jdk.httpclient.keepalive.timeout", "20");
-        Services.run("svc-gateway", () -> start(System.getenv(), false, Addresses.dns()).stopOnSignal());
+        Services.run("svc-gateway", () -> {
+            // The gateway resolves upstream names itself every UPSTREAM_DNS_TTL: the JVM keeps none.
+            Services.cacheDnsAnswers("0", "0");
+            start(System.getenv(), false, Addresses.dns()).stopOnSignal();
+        });
     }
 
     static Server start(Map<String, String> env, boolean port0, Addresses addresses) {
@@ -45,13 +43,6 @@ public final class GatewayService {
     private static void setDefault(String property, String value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
-        }
-    }
-
-    /** Sets the security property unless it, or the system property the JVM reads instead, is set. */
-    private static void setSecurityDefault(String property, String systemFallback, String value) {
-        if (Security.getProperty(property) == null && System.getProperty(systemFallback) == null) {
-            Security.setProperty(property, value);
         }
     }
 }
