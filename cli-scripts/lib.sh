@@ -124,6 +124,14 @@ remove_volumes() {
 HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges
   --pids-limit 128 --restart on-failure:3)
 
+# Health checks of the stores in their own protocols (a query over TCP, a PING).
+# The Redis one reads the password inside the container's shell, so that no
+# value shows in ps or docker inspect.
+# shellcheck disable=SC2016 # expanded by the container's shell, not here
+PG_HEALTH_CMD='psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1'
+# shellcheck disable=SC2016
+REDIS_HEALTH_CMD='REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG'
+
 # Starts a hardened Java service container, or leaves it running when it
 # already runs the current image: `run_service NAME IMAGE [docker run options...]`.
 run_service() {
@@ -182,14 +190,15 @@ wait_healthy() {
 
 # --- HTTP and checks (verify.sh) ------------------------------------------
 
-# One HTTP call with curl, bounded in time; sets HTTP_STATUS, HTTP_BODY and
-# HTTP_HEADERS: `http GET http://127.0.0.1:8081/ [curl options...]`.
+# One HTTP call with curl, bounded in time; sets HTTP_STATUS, HTTP_SECONDS,
+# HTTP_BODY and HTTP_HEADERS: `http GET http://127.0.0.1:8081/ [curl options...]`.
 http() {
   local method=$1 url=$2; shift 2
-  local body_file headers_file
+  local body_file headers_file outcome
   body_file=$(mktemp) headers_file=$(mktemp)
-  HTTP_STATUS=$(curl -s -X "$method" -o "$body_file" -D "$headers_file" -w '%{http_code}' \
-    --connect-timeout 3 --max-time 10 "$@" "$url") || HTTP_STATUS=000
+  outcome=$(curl -s -X "$method" -o "$body_file" -D "$headers_file" -w '%{http_code} %{time_total}' \
+    --connect-timeout 3 --max-time 10 "$@" "$url") || true
+  read -r HTTP_STATUS HTTP_SECONDS <<<"${outcome:-000 10}"
   HTTP_BODY=$(<"$body_file") HTTP_HEADERS=$(<"$headers_file")
   rm -f "$body_file" "$headers_file"
 }
@@ -219,6 +228,15 @@ check() {
 checks_done() {
   printf '%s: %d checks passed, %d failed\n' "$1" "$CHECKS_PASSED" "$CHECKS_FAILED"
   ((CHECKS_FAILED == 0))
+}
+
+# A problem with a status matching the regex, answered within a second:
+# `problem_within_a_second GET URL '50[23]'`.
+problem_within_a_second() {
+  http "$1" "$2"
+  note "$1 $2: $HTTP_STATUS in $HTTP_SECONDS s"
+  [[ $HTTP_STATUS =~ ^($3)$ ]] && header_has 'content-type: application/problem+json' &&
+    awk -v s="$HTTP_SECONDS" 'BEGIN { exit !(s < 1.0) }'
 }
 
 # Predicates for check.

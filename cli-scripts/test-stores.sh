@@ -6,7 +6,7 @@
 
 TEST_SECRETS="$STATE_DIR/secrets/test"
 TEST_STORE_FLAGS=(--label desafios.challenge=test --user 999:999 --read-only --cap-drop ALL
-  --security-opt no-new-privileges --pids-limit 128 --memory 512m --tmpfs /tmp:rw,noexec,nosuid,size=16m
+  --security-opt no-new-privileges --pids-limit 128 --memory 512m --cpus 1 --tmpfs /tmp:rw,noexec,nosuid,size=16m
   --health-interval 2s --health-timeout 3s --health-retries 10)
 
 test_stores_up() {
@@ -22,10 +22,10 @@ test_stores_up() {
     --tmpfs /var/run/postgresql:rw,size=1m,uid=999,gid=999 --tmpfs /var/lib/postgresql/data:rw,size=256m,uid=999,gid=999 \
     --volume "$TEST_SECRETS/pg_password.postgres:/run/secrets/db_password:ro" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd 'psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1' "$POSTGRES_IMAGE"
+    --health-cmd "$PG_HEALTH_CMD" "$POSTGRES_IMAGE"
   dkq run --detach --name desafios-test-cache "${TEST_STORE_FLAGS[@]}" --publish 127.0.0.1::6379 \
     --volume "$TEST_SECRETS/redis.conf:/usr/local/etc/redis/redis.conf:ro" \
-    --health-cmd 'REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG' \
+    --health-cmd "$REDIS_HEALTH_CMD" \
     "$REDIS_IMAGE" redis-server /usr/local/etc/redis/redis.conf
   wait_healthy desafios-test-db desafios-test-cache
   export TEST_PG_URL="jdbc:postgresql://$(docker port desafios-test-db 5432/tcp | head -n 1)/app"

@@ -49,18 +49,17 @@ run_db() {
     --volume desafio3-pgdata:/var/lib/postgresql/data \
     --volume "$SECRETS/db_password.postgres:/run/secrets/db_password:ro" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd 'psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1' \
+    --health-cmd "$PG_HEALTH_CMD" \
     "$POSTGRES_IMAGE"
 }
 
 run_cache() {
   container_current desafio3-cache "$REDIS_IMAGE" && { note "desafio3-cache is already running"; return 0; }
   remove_containers desafio3-cache
-  # The health check reads the password inside the container's shell: no value in ps or inspect.
   dkq run --detach --name desafio3-cache --hostname desafio3-cache --network-alias cache "${STORE_FLAGS[@]}" \
     --memory 128m --volume desafio3-redisdata:/data \
     --volume "$SECRETS/redis.conf:/usr/local/etc/redis/redis.conf:ro" \
-    --health-cmd 'REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG' \
+    --health-cmd "$REDIS_HEALTH_CMD" \
     "$REDIS_IMAGE" redis-server /usr/local/etc/redis/redis.conf
 }
 

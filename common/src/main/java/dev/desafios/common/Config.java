@@ -124,6 +124,22 @@ public final class Config {
         return secret;
     }
 
+    /**
+     * {@code HOSTNAME} (Docker sets it to the container's hostname), else the machine's name;
+     * printable ASCII only, since services show it in bodies and headers.
+     */
+    public String hostname() {
+        String name = text("HOSTNAME", null);
+        if (name == null) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                name = "unknown";
+            }
+        }
+        return name.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+
     /** An absolute http(s) URL with a host, or the default when unset. */
     public URI url(String name, String otherwise) {
         String value = text(name, otherwise);

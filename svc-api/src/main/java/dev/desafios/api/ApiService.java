@@ -28,7 +28,7 @@ public final class ApiService {
         VisitStore store = StoreSettings.from(config)
                 .<VisitStore>map(PostgresRedisVisitStore::open)
                 .orElseGet(InMemoryVisitStore::new);
-        var api = new ApiHandlers(store, Hostname.of(env));
+        var api = new ApiHandlers(store, config.hostname());
         var health = new Health();
         store.addChecks(health);
         var router = new Router(maxBodyBytes)

@@ -5,8 +5,6 @@ import dev.desafios.common.Health;
 import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 
 /** Challenges 4 and 5: users in memory, seeded, validated; every answer names the replica. */
@@ -26,24 +24,11 @@ public final class UsersService {
         int port = port0 ? 0 : config.port();
         var handlers = new UserHandlers(UserStore.seeded());
         var router = new Router(config.maxBodyBytes())
-                .header(SERVED_BY, hostname(config))
+                .header(SERVED_BY, config.hostname())
                 .get("/users", handlers::list)
                 .post("/users", handlers::create)
                 .get("/users/{id}", handlers::find)
                 .get("/health", new Health()::handle);
         return Server.start(port, router);
-    }
-
-    /** {@code HOSTNAME} (Docker sets it to the short container id), printable ASCII only: it goes into a header. */
-    private static String hostname(Config config) {
-        String name = config.text("HOSTNAME", null);
-        if (name == null) {
-            try {
-                name = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                name = "unknown";
-            }
-        }
-        return name.replaceAll("[^\\x21-\\x7e]", "?");
     }
 }
