@@ -70,8 +70,8 @@ fp_ensure_up() {
 fp_idle_memory() {
   # The point of the measure is memory at rest, so this one wait is a fixed
   # sleep, not a poll: 15 s without requests (the poller's calls excepted).
-  say "Letting the containers sit idle for 15 s"
-  sleep 15
+  say "Letting the containers sit idle for $IDLE_SECONDS s"
+  sleep "$IDLE_SECONDS"
   say "Idle memory of each container (limit 256 MiB)"
   printf '%-16s %-20s %9s %9s  %s\n' container "docker stats usage" "VmRSS" "RssAnon" image
   local entry name svc rss anon
@@ -82,6 +82,9 @@ fp_idle_memory() {
       "$rss" "$anon" "$(container_current "$name" "$IMAGE_PREFIX/$svc" && echo current || echo 'NOT the current one')"
   done
 }
+
+# The measure is memory at rest: this long without requests (the poller's calls excepted).
+IDLE_SECONDS=${IDLE_SECONDS:-15}
 
 main() {
   setup_all
