@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
-# built by Jib and checked, then every challenge end to end (down, up, verify,
-# down). Ends with the line "N passed, N failed" and exits non-zero on any
+# built by Jib and checked, then every challenge end to end (down, up, audit,
+# verify, down). Ends with the line "N passed, N failed" and exits non-zero on any
 # failure. Leaves the images and the engine; removes the challenges' containers,
 # networks and volumes.
 set -Eeuo pipefail
@@ -43,6 +43,7 @@ challenge() {
   "$dir/down.sh" --volumes >/dev/null || true
   if "$dir/up.sh"; then
     record pass "challenge $n up"
+    if "$CLI_DIR/audit.sh" "$n"; then record pass "challenge $n audit"; else record fail "challenge $n audit"; fi
     # Its checks are recorded one by one; a verify that stops outside a check is one more failure.
     "$dir/verify.sh" || record fail "challenge $n verify exited non-zero"
   else

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Security audit of the running challenge containers: reads `docker inspect`
+# of every container labelled desafios.challenge=1..5 and checks the rules of
+# DESIGN.md, one line per finding; exits non-zero on any. `audit.sh 3` audits
+# challenge 3 only. Changes nothing.
+set -Eeuo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+FINDINGS=0
+finding() { FINDINGS=$((FINDINGS + 1)); printf '  FINDING  %s: %s\n' "$1" "$2"; }
+
+# One inspect field of a container (Go template).
+field() { docker inspect -f "$2" "$1"; }
+
+audit_container() {
+  local c=$1 user caps
+  user=$(field "$c" '{{.Config.User}}')
+  [[ -n $user && ! $user =~ ^(0|root)(:|$) ]] || finding "$c" "runs as root (user '$user')"
+  [[ $(field "$c" '{{.HostConfig.ReadonlyRootfs}}') == true ]] || finding "$c" "root filesystem is writable"
+  caps=$(field "$c" '{{join .HostConfig.CapDrop ","}}')
+  [[ ,$caps, == *,ALL,* ]] || finding "$c" "capabilities not dropped (cap-drop: '$caps')"
+  [[ -z $(field "$c" '{{join .HostConfig.CapAdd ","}}') ]] || finding "$c" "capabilities added back: $(field "$c" '{{join .HostConfig.CapAdd ","}}')"
+  [[ $(field "$c" '{{join .HostConfig.SecurityOpt ","}}') == *no-new-privileges* ]] || finding "$c" "no-new-privileges missing"
+  [[ $(field "$c" '{{.HostConfig.Privileged}}') == false ]] || finding "$c" "privileged"
+  (($(field "$c" '{{.HostConfig.Memory}}') > 0)) || finding "$c" "no memory limit"
+  (($(field "$c" '{{.HostConfig.NanoCpus}}') > 0)) || finding "$c" "no CPU limit"
+  (($(field "$c" '{{if .HostConfig.PidsLimit}}{{.HostConfig.PidsLimit}}{{else}}0{{end}}') > 0)) || finding "$c" "no pids limit"
+  [[ $(field "$c" '{{if .State.Health}}{{.State.Health.Status}}{{end}}') == healthy ]] || finding "$c" "health check missing or not healthy"
+  [[ $(field "$c" '{{.HostConfig.RestartPolicy.Name}}') == on-failure ]] &&
+    (($(field "$c" '{{.HostConfig.RestartPolicy.MaximumRetryCount}}') <= 5)) || finding "$c" "restart policy is not on-failure:N<=5"
+  (($(field "$c" '{{.RestartCount}}') <= 5)) || finding "$c" "restarted more than 5 times"
+  local ns
+  for ns in NetworkMode PidMode IpcMode UTSMode UsernsMode; do
+    [[ $(field "$c" "{{.HostConfig.$ns}}") != host ]] || finding "$c" "shares the host's ${ns%Mode} namespace"
+  done
+  [[ $(field "$c" '{{.HostConfig.NetworkMode}}') != default && $(field "$c" '{{.HostConfig.NetworkMode}}') != bridge ]] ||
+    finding "$c" "on Docker's default bridge, not a user-defined network"
+  local binding
+  for binding in $(field "$c" '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}}:{{.HostPort}} {{end}}{{end}}'); do
+    [[ $binding == "$BIND_ADDRESS":* ]] || finding "$c" "port published on $binding, not $BIND_ADDRESS"
+  done
+  [[ $(field "$c" '{{range .Mounts}}{{.Source}} {{end}}') != *docker.sock* ]] || finding "$c" "mounts the docker socket"
+  local env
+  while IFS= read -r env; do
+    [[ $env =~ ^[A-Z_]*(PASSWORD|SECRET|TOKEN|PASSWD)[A-Z_]*= && ! $env =~ ^[A-Z_]*_FILE= ]] &&
+      finding "$c" "secret in an environment variable: ${env%%=*}"
+  done < <(field "$c" '{{range .Config.Env}}{{println .}}{{end}}')
+  [[ ! $(field "$c" '{{join .Config.Cmd " "}} {{join .Config.Entrypoint " "}}') =~ (requirepass|password=|PASSWORD=) ]] ||
+    finding "$c" "secret on the command line"
+}
+
+# Challenge 5: the internal network is --internal and only the gateway publishes.
+audit_challenge5() {
+  docker network inspect desafio5-internal >/dev/null 2>&1 || return 0
+  [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true ]] || finding desafio5-internal "not --internal"
+  local c
+  for c in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
+    [[ $c == desafio5-gateway || -z $(docker port "$c") ]] || finding "$c" "publishes a port (only the gateway may)"
+  done
+}
+
+main() {
+  local challenges=("${@:-1 2 3 4 5}") n c count=0
+  for n in ${challenges[*]}; do
+    for c in $(docker ps --format '{{.Names}}' --filter "label=desafios.challenge=$n"); do
+      audit_container "$c"
+      count=$((count + 1))
+    done
+    [[ $n != 5 ]] || audit_challenge5
+  done
+  printf 'audit: %d containers, %d findings\n' "$count" "$FINDINGS"
+  ((count > 0 && FINDINGS == 0))
+}
+
+main "$@"
