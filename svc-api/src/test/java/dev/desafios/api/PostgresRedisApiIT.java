@@ -207,7 +207,7 @@ class PostgresRedisApiIT {
         assertEquals("redis is unavailable", problem.getString("detail", null));
         // At worst a check of the idle connection (2 s) and a new connection's login (2 s) time out.
         assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "answered in " + took);
-        assertEquals(rows, stores.rows(), "no row was written");
+        assertEquals(rows, stores.rows(), "the row is rolled back");
 
         cache.forward();
         assertEquals(200, firstStatusWithin(http, Duration.ofSeconds(8)));

@@ -83,30 +83,52 @@ class PostgresRedisVisitStoreIT {
 
             assertEquals(503, problem.status());
             assertEquals("redis is unavailable", problem.getMessage());
-            assertEquals(rows, stores.rows(), "no row was written");
+            assertEquals(rows, stores.rows(), "the insert was rolled back");
         }
     }
 
     @Test
-    void record_postgresFailsAfterTheIncrement_503NamingPostgresAndCountTakenBack() throws Exception {
-        String[] hostPort = stores.pgHostPort().split(":");
-        var proxy = new TcpProxy(hostPort[0], Integer.parseInt(hostPort[1]));
-        var viaProxy = PostgresRedisVisitStore.open(
-                stores.settings(Map.of("DB_URL", stores.pgUrlVia("127.0.0.1:" + proxy.port()))));
-        try (proxy; viaProxy) {
-            viaProxy.record(new VisitStore.Access("/", "127.0.0.1", "it", "it-warm"));
+    void record_databaseRestartsBeforeTheCommit_rowRolledBackAndCountTakenBack() throws Exception {
+        var proxy = new TcpProxy(stores.redisHost(), stores.redisPort());
+        var viaSlowCache = PostgresRedisVisitStore.open(
+                stores.settings(Map.of("REDIS_URL", "redis://127.0.0.1:" + proxy.port())));
+        try (proxy; viaSlowCache) {
+            viaSlowCache.record(new VisitStore.Access("/", "127.0.0.1", "it", "it-warm"));
             long rows = stores.rows();
             long counter = stores.counter();
-            proxy.refuse();
+            proxy.delay(Duration.ofMillis(700));
+            // While the INCR is on its slow way, the session ends as in a restart (57P01).
+            Thread killer = Thread.ofVirtual().start(PostgresRedisVisitStoreIT::terminateTheOpenTransaction);
 
             Problem problem = assertThrows(Problem.class,
-                    () -> viaProxy.record(new VisitStore.Access("/", "127.0.0.1", "it", "it-refused")));
+                    () -> viaSlowCache.record(new VisitStore.Access("/", "127.0.0.1", "it", "it-killed")));
+            killer.join();
 
-            assertEquals(503, problem.status());
             assertEquals("postgres is unavailable", problem.getMessage());
-            assertEquals(rows, stores.rows(), "no row was written");
-            assertEquals(counter, stores.counter(), "and the increment was taken back");
+            assertEquals(rows, stores.rows(), "the row was rolled back");
+            assertEquals(counter, stores.counter(), "and its count taken back");
         }
+    }
+
+    /** Ends the API's session that sits in an open transaction, within 3 s. */
+    private static void terminateTheOpenTransaction() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        try (var connection = stores.connect(); var statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (var row = statement.executeQuery("""
+                        SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                        WHERE application_name = 'svc-api' AND state = 'idle in transaction'""")) {
+                    row.next();
+                    if (row.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no open transaction of svc-api to end");
     }
 
     @Test
