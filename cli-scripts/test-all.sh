@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
-# built by Jib and checked, then every challenge end to end (down, up, audit,
-# verify, down). Ends with the line "N passed, N failed" and exits non-zero on any
+# built by Jib and checked, every challenge end to end (down, up, audit,
+# verify, down), then the fault suite (cli-scripts/faults). Ends with the line "N passed, N failed" and exits non-zero on any
 # failure. Leaves the images and the engine; removes the challenges' containers,
 # networks and volumes.
 set -Eeuo pipefail
@@ -63,6 +63,10 @@ main() {
     "$CLI_DIR/verify-images.sh" || record fail "verify-images exited non-zero"
     local n
     for n in "${CHALLENGES[@]}"; do challenge "$n"; done
+    for n in 1 2 3 5; do
+      "$CLI_DIR/faults/desafio$n.sh" || record fail "fault suite of challenge $n exited non-zero"
+      "$CLI_DIR/desafio$n/down.sh" --volumes >/dev/null 2>&1 || true
+    done
   else
     record fail "Jib build"
   fi
