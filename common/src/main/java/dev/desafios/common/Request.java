@@ -127,7 +127,11 @@ public final class Request {
                 throw Problem.badRequest("invalid Content-Length");
             }
         }
-        try (InputStream in = exchange.getRequestBody()) {
+        // Not closed here: closing drains what is left of the body (up to drainAmount), and that
+        // must come after the answer, or a client that sent less than it declared never gets one.
+        // The exchange closes it once the response is out.
+        InputStream in = exchange.getRequestBody();
+        try {
             var out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int n;

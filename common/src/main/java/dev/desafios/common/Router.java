@@ -139,6 +139,9 @@ public final class Router implements HttpHandler {
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
             if (!noBody) {
                 exchange.getResponseBody().write(response.body());
+                // Out before the close: closing first drains an unread request body (up to
+                // drainAmount), and a client that never sends it (a 413) would wait for nothing.
+                exchange.getResponseBody().flush();
             }
         } catch (IOException clientGone) {
             // The client closed the connection; there is nobody left to answer.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -54,6 +55,14 @@ class RequestBodyTest {
         assertEquals("/things/1", response.headers().firstValue("Location").orElse(null));
         assertEquals("caf\u00e9 \u2615", body.getString("name", null));
         assertEquals(3, body.getLong("count", -1));
+    }
+
+    /** The 413 leaves before the exchange closes: closing drains the unread body, which this client never sends. */
+    @Test
+    void body_declaredTenMebibytesOnlyPartSent_413AtOnce() {
+        var fuzz = new BadInput(server.port(), () -> assertEquals(200, http.get("/things").statusCode()));
+
+        fuzz.tenMebibyteBody("POST", "/things");
     }
 
     @Test

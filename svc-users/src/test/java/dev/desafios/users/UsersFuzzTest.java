@@ -1,0 +1,62 @@
+package dev.desafios.users;
+
+import static dev.desafios.common.testing.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Server;
+import dev.desafios.common.testing.BadInput;
+import dev.desafios.common.testing.TestHttp;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared bad-input suite over every route of the users service; the user created first always reads back. */
+class UsersFuzzTest {
+    private Server server;
+    private TestHttp http;
+    private JsonObject existing;
+    private BadInput fuzz;
+
+    @BeforeEach
+    void start() {
+        server = UsersService.start(Map.of("HOSTNAME", "users-test"), true);
+        http = new TestHttp(server.port());
+        existing = json(http.postJson("/users", "{\"name\":\"Existing\",\"email\":\"existing@example.org\"}"), 201);
+        fuzz = new BadInput(server.port(), this::assertNothingLost);
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        http.close();
+    }
+
+    @Test
+    void create_hostileBodies_4xxProblemNothingLost() {
+        fuzz.bodies("POST", "/users", new JsonObject().add("name", "Ana").add("email", "ana@example.org"));
+    }
+
+    @Test
+    void read_hostilePathsAndQueries_4xxProblemNothingLost() {
+        fuzz.targets("GET", BadInput.paths("/users"));
+        fuzz.queries("GET", BadInput.queries("/users"));
+    }
+
+    @Test
+    void everyRoute_hostileHeadersAndRequestLines_refusedOrServedNothingLost() {
+        fuzz.headersAndRequestLines("POST", "/users");
+        fuzz.headersAndRequestLines("GET", "/users/" + existing.getLong("id", 0));
+    }
+
+    @Test
+    void create_tenMebibyteBody_413WithoutReadingIt() {
+        fuzz.tenMebibyteBody("POST", "/users");
+    }
+
+    private void assertNothingLost() {
+        assertEquals(existing, json(http.get("/users/" + existing.getLong("id", 0)), 200));
+        assertEquals("UP", json(http.get("/health"), 200).getString("status", null));
+    }
+}
