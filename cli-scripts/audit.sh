@@ -54,6 +54,14 @@ audit_container() {
 audit_challenge5() {
   docker network inspect desafio5-internal >/dev/null 2>&1 || return 0
   [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true ]] || finding desafio5-internal "not --internal"
+  # No route out: from users, the gateway's address on the edge network (another
+  # bridge of this host, so nothing leaves the machine) must give no answer in time.
+  local edge_ip
+  edge_ip=$(docker inspect -f '{{with index .NetworkSettings.Networks "desafio5-edge"}}{{.IPAddress}}{{end}}' desafio5-gateway 2>/dev/null || true)
+  if [[ -n $edge_ip ]] && running desafio5-users; then
+    [[ $(URL_TO_PROBE="http://$edge_ip:8080/health" probe_exit docker exec desafio5-users) == 4 ]] ||
+      finding desafio5-internal "traffic from users reaches another network ($edge_ip)"
+  fi
   local c
   for c in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
     [[ $c == desafio5-gateway || -z $(docker port "$c") ]] || finding "$c" "publishes a port (only the gateway may)"

@@ -43,11 +43,6 @@ only_gateway_published() {
   done
 }
 
-# The project's own probe, in a small JVM: exit 0 answered 200, 3 the name does
-# not resolve, 4 no answer in time (HealthProbe; no curl or wget needed).
-PROBE=(java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -cp '/app/libs/*' dev.desafios.common.HealthProbe)
-probe_exit() { "$@" "${PROBE[@]}" "${URL_TO_PROBE}" >/dev/null 2>&1 && echo 0 || echo $?; }
-
 # A throwaway container on the edge network cannot even resolve users; the gateway reaches it.
 edge_cannot_reach() {
   local from_edge from_gateway
