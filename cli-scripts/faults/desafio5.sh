@@ -17,6 +17,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
 REPLICAS=1
+# Deliberate waits, the point of the faults: a POST body held back this long
+# (in flight while the gateway stops), and load kept on the one replica left.
+SLOW_BODY_SECONDS=2
+ONE_REPLICA_SECONDS=3
 
 faults_restore() {
   docker unpause desafio5-users >/dev/null 2>&1 || true
@@ -30,9 +34,9 @@ timeout_504() { is_problem 504 && faults_lt "$HTTP_SECONDS" 4; }
 # No failure at all in a record.
 none_failed() { [[ $(faults_count "$1" '$2 != 0 || $3 != 200') == 0 ]]; }
 
-# A POST whose body arrives in two parts 2 s apart (chunked): in flight meanwhile.
+# A POST whose body arrives in two parts SLOW_BODY_SECONDS apart (chunked): in flight meanwhile.
 slow_post() {
-  { printf '{"name":"Fault %s",' "$1"; sleep 2; printf '"email":"fault-%s@example.com"}' "$1"; } |
+  { printf '{"name":"Fault %s",' "$1"; sleep "$SLOW_BODY_SECONDS"; printf '"email":"fault-%s@example.com"}' "$1"; } |
     curl -s -o /dev/null -w '%{http_code}\n' --max-time 15 -X POST -H 'Content-Type: application/json' \
       -T - "$GW/api/users" >"$FAULTS_WORK/slow.$1" 2>&1 || true
 }
@@ -92,7 +96,7 @@ main() {
   retry 40 0.25 test -s "$load.1"
   sleep 1   # load on both replicas first
   dkq stop desafio5-users-2
-  sleep 3   # and on the one left
+  sleep "$ONE_REPLICA_SECONDS"   # and on the one left
   faults_stop_load "$load"
   note "GETs: $(wc -l <"$load"), failed: $(faults_count "$load" '$2 != 0 || $3 != 200'), slowest $(faults_max_seconds "$load") s"
   check "one of two replicas stopped under load: zero failed GETs" none_failed "$load"
