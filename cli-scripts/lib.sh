@@ -251,6 +251,16 @@ body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
 header_has() { grep -qi "^$1" <<<"$HTTP_HEADERS"; }
 is_problem() { [[ $HTTP_STATUS == "$1" ]] && header_has 'content-type: application/problem+json'; }
 running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]]; }
+# Removes a container and lets the challenge's up.sh create it anew; true when
+# the new one is another container (not the old one restarted).
+recreated() {
+  local name=$1 up=$2 before
+  before=$(docker inspect -f '{{.Id}}' "$name")
+  dkq rm --force "$name"
+  "$up" || return 1
+  [[ $(docker inspect -f '{{.Id}}' "$name") != "$before" ]]
+}
+
 # A container's logs contain the text. (Read whole first: with pipefail, grep -q
 # stopping early would fail the pipeline through docker's SIGPIPE.)
 logs_have() {

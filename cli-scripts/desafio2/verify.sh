@@ -67,12 +67,8 @@ main() {
   check "the container keeps its data on the volume desafio2-data at /data" on_volume
   check "bad input (malformed, wrong type, unknown field, empty, 201-char title, 1 MiB, text/plain, PUT, unknown and non-numeric id, limit=0) gets 4xx problems" bad_input_refused
   check "after bad input the service is healthy and nothing was lost" healthy_and_unchanged
-  local before
-  before=$(docker inspect -f '{{.Id}}' desafio2-sqlite)
   say "Removing the container and creating a new one on the same volume"
-  dkq rm --force desafio2-sqlite
-  "$CLI_DIR/desafio2/up.sh"
-  check "a new container was created (not the old one restarted)" test "$(docker inspect -f '{{.Id}}' desafio2-sqlite)" != "$before"
+  check "a new container was created (not the old one restarted)" recreated desafio2-sqlite "$CLI_DIR/desafio2/up.sh"
   check "the new container reads back the same three notes" notes_intact
   http DELETE "$URL/notes/${IDS[0]}"
   check "DELETE answers 204" status_is 204

@@ -87,12 +87,8 @@ main() {
   say "Challenge 3: verifying"
   check "10 requests raise the Redis counter and the PostgreSQL row count by exactly 10" counts_rise_by 10
   check "the recent accesses list the requests with their request ids" recent_lists_ours
-  local before
-  before=$(docker inspect -f '{{.Id}}' desafio3-api)
   say "Removing the API container and creating a new one"
-  dkq rm --force desafio3-api
-  "$CLI_DIR/desafio3/up.sh"
-  check "a new API container was created" test "$(docker inspect -f '{{.Id}}' desafio3-api)" != "$before"
+  check "a new API container was created" recreated desafio3-api "$CLI_DIR/desafio3/up.sh"
   check "after the new API container, the counts are intact" counts_equal
   check "after docker restart of the database, the API serves again by itself and the counts are intact" restart_store desafio3-db
   check "after docker restart of the cache (append-only file), the same" restart_store desafio3-cache

@@ -71,15 +71,21 @@ public final class Config {
         if (value == null) {
             return otherwise;
         }
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, like a value out of range
+        Long number = wholeWithin(value, min, max);
+        if (number == null) {
+            throw new ConfigException(name, value, "a whole number from " + min + " to " + max);
         }
-        throw new ConfigException(name, value, "a whole number from " + min + " to " + max);
+        return number;
+    }
+
+    /** The text as a whole number within [min, max], or null when it is not one (shared with query parameters). */
+    static Long wholeWithin(String text, long min, long max) {
+        try {
+            long number = Long.parseLong(text);
+            return number >= min && number <= max ? number : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** A duration written {@code 500ms}, {@code 2s} or {@code 1m}, at least 1 ms; the default when unset. */

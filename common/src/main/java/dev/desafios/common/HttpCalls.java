@@ -21,13 +21,18 @@ public final class HttpCalls {
 
     /** A client whose calls connect within {@code connectTimeout} and finish within {@code requestTimeout}. */
     public HttpCalls(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder()
+        this.client = newClient(connectTimeout);
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** The client every outbound call uses: HTTP/1.1, pooled connections, no proxy, no redirects. */
+    public static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.requestTimeout = requestTimeout;
     }
 
     /** A GET of the URI carrying the request id; the response whatever its status. */

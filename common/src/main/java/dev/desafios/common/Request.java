@@ -95,15 +95,11 @@ public final class Request {
         if (value == null) {
             return otherwise;
         }
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the same answer as out of range
+        Long number = Config.wholeWithin(value, min, max);
+        if (number == null) {
+            throw Problem.badRequest("query parameter '" + name + "' must be a whole number from " + min + " to " + max);
         }
-        throw Problem.badRequest("query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+        return number;
     }
 
     /** The body as a JSON object with only the allowed fields; 415 unless the content type is JSON. */

@@ -1,6 +1,7 @@
 package dev.desafios.gateway;
 
 import dev.desafios.common.Config;
+import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
@@ -29,7 +30,7 @@ public final class GatewayService {
         var config = new Config(env);
         int port = port0 ? 0 : config.port();
         var settings = GatewaySettings.from(config);
-        HttpClient client = Upstream.newClient(settings.connectTimeout());
+        HttpClient client = HttpCalls.newClient(settings.connectTimeout());
         var users = new Upstream("users", settings.usersUrl(), addresses, client, settings);
         var orders = new Upstream("orders", settings.ordersUrl(), addresses, client, settings);
         var gateway = new Gateway(new Proxy(settings.requestTimeout()), users, orders);

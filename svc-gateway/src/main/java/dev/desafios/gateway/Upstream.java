@@ -101,16 +101,6 @@ final class Upstream {
         this.current = new Resolution(List.of(), System.nanoTime(), System.nanoTime(), "not resolved yet");
     }
 
-    /** The one client of every upstream: HTTP/1.1, pooled connections, no proxy, no redirects. */
-    static HttpClient newClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
     /** The service's name, as health and problems call it. */
     String name() {
         return name;
