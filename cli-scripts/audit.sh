@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Security audit of the running challenge containers: reads `docker inspect`
-# of every container labelled desafios.challenge=1..5 and checks the rules of
-# DESIGN.md, one line per finding; exits non-zero on any. `audit.sh 3` audits
-# challenge 3 only. Changes nothing.
+# of every container labelled desafios.challenge=1..5 (and swarm) and checks
+# the rules of DESIGN.md, one line per finding; exits non-zero on any.
+# `audit.sh 3` audits challenge 3 only, `audit.sh swarm` the swarm services'
+# containers, where two rules give way to what services cannot take (DESIGN.md):
+# no --security-opt (so no no-new-privileges), and no host address for a
+# published port; restarts are the service's policy. Changes nothing.
 set -Eeuo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,31 +17,39 @@ finding() { FINDINGS=$((FINDINGS + 1)); printf '  FINDING  %s: %s\n' "$1" "$2"; 
 field() { docker inspect -f "$2" "$1"; }
 
 audit_container() {
-  local c=$1 user caps
+  local c=$1 user caps service
+  service=$(field "$c" '{{index .Config.Labels "com.docker.swarm.service.name"}}')
   user=$(field "$c" '{{.Config.User}}')
   [[ -n $user && ! $user =~ ^(0|root)(:|$) ]] || finding "$c" "runs as root (user '$user')"
   [[ $(field "$c" '{{.HostConfig.ReadonlyRootfs}}') == true ]] || finding "$c" "root filesystem is writable"
   caps=$(field "$c" '{{join .HostConfig.CapDrop ","}}')
   [[ ,$caps, == *,ALL,* ]] || finding "$c" "capabilities not dropped (cap-drop: '$caps')"
   [[ -z $(field "$c" '{{join .HostConfig.CapAdd ","}}') ]] || finding "$c" "capabilities added back: $(field "$c" '{{join .HostConfig.CapAdd ","}}')"
-  [[ $(field "$c" '{{join .HostConfig.SecurityOpt ","}}') == *no-new-privileges* ]] || finding "$c" "no-new-privileges missing"
+  [[ -n $service || $(field "$c" '{{join .HostConfig.SecurityOpt ","}}') == *no-new-privileges* ]] ||
+    finding "$c" "no-new-privileges missing"
   [[ $(field "$c" '{{.HostConfig.Privileged}}') == false ]] || finding "$c" "privileged"
   (($(field "$c" '{{.HostConfig.Memory}}') > 0)) || finding "$c" "no memory limit"
   (($(field "$c" '{{.HostConfig.NanoCpus}}') > 0)) || finding "$c" "no CPU limit"
   (($(field "$c" '{{if .HostConfig.PidsLimit}}{{.HostConfig.PidsLimit}}{{else}}0{{end}}') > 0)) || finding "$c" "no pids limit"
   [[ $(field "$c" '{{if .State.Health}}{{.State.Health.Status}}{{end}}') == healthy ]] || finding "$c" "health check missing or not healthy"
-  [[ $(field "$c" '{{.HostConfig.RestartPolicy.Name}}') == on-failure ]] &&
-    (($(field "$c" '{{.HostConfig.RestartPolicy.MaximumRetryCount}}') <= 5)) || finding "$c" "restart policy is not on-failure:N<=5"
+  if [[ -n $service ]]; then
+    [[ $(docker service inspect -f '{{with .Spec.TaskTemplate.RestartPolicy}}{{.Condition}} {{.MaxAttempts}}{{end}}' "$service") =~ ^on-failure\ [1-5]$ ]] ||
+      finding "$c" "its service's restart policy is not on-failure with at most 5 attempts"
+  else
+    [[ $(field "$c" '{{.HostConfig.RestartPolicy.Name}}') == on-failure ]] &&
+      (($(field "$c" '{{.HostConfig.RestartPolicy.MaximumRetryCount}}') <= 5)) || finding "$c" "restart policy is not on-failure:N<=5"
+  fi
   (($(field "$c" '{{.RestartCount}}') <= 5)) || finding "$c" "restarted more than 5 times"
   local ns
   for ns in NetworkMode PidMode IpcMode UTSMode UsernsMode; do
     [[ $(field "$c" "{{.HostConfig.$ns}}") != host ]] || finding "$c" "shares the host's ${ns%Mode} namespace"
   done
-  [[ $(field "$c" '{{.HostConfig.NetworkMode}}') != default && $(field "$c" '{{.HostConfig.NetworkMode}}') != bridge ]] ||
-    finding "$c" "on Docker's default bridge, not a user-defined network"
+  local networks
+  networks=" $(field "$c" '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}')"
+  [[ $networks != " " && $networks != *" bridge "* ]] || finding "$c" "on Docker's default bridge, not a user-defined network"
   local binding
   for binding in $(field "$c" '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}}:{{.HostPort}} {{end}}{{end}}'); do
-    [[ $binding == "$BIND_ADDRESS":* ]] || finding "$c" "port published on $binding, not $BIND_ADDRESS"
+    [[ $binding == "$BIND_ADDRESS":* || -n $service ]] || finding "$c" "port published on $binding, not $BIND_ADDRESS"
   done
   [[ $(field "$c" '{{range .Mounts}}{{.Source}} {{end}}') != *docker.sock* ]] || finding "$c" "mounts the docker socket"
   local env
@@ -68,14 +79,30 @@ audit_challenge5() {
   done
 }
 
+# Swarm: the backend networks are --internal and only the gateway and the API publish.
+audit_swarm() {
+  local name
+  for name in swarm-backend swarm-stores; do
+    docker network inspect "$name" >/dev/null 2>&1 || continue
+    [[ $(docker network inspect -f '{{.Internal}}' "$name") == true ]] || finding "$name" "not --internal"
+  done
+  for name in $(docker service ls -q --filter label=desafios.challenge=swarm); do
+    name=$(docker service inspect -f '{{.Spec.Name}}' "$name")
+    [[ $name == swarm-gateway || $name == swarm-api ||
+      -z $(docker service inspect -f '{{range .Endpoint.Ports}}{{.PublishedPort}}{{end}}' "$name") ]] ||
+      finding "$name" "publishes a port (only the gateway and the API may)"
+  done
+}
+
 main() {
-  local challenges=("${@:-1 2 3 4 5}") n c count=0
+  local challenges=("${@:-1 2 3 4 5 swarm}") n c count=0
   for n in ${challenges[*]}; do
     for c in $(docker ps --format '{{.Names}}' --filter "label=desafios.challenge=$n"); do
       audit_container "$c"
       count=$((count + 1))
     done
     [[ $n != 5 ]] || audit_challenge5
+    [[ $n != swarm ]] || audit_swarm
   done
   printf 'audit: %d containers, %d findings\n' "$count" "$FINDINGS"
   ((count > 0 && FINDINGS == 0))

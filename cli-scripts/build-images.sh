@@ -13,13 +13,18 @@ ALL_SERVICES=(svc-api svc-poller svc-sqlite svc-users svc-orders svc-gateway)
 build_images() {
   local modules=("$@")
   ((${#modules[@]})) || modules=("${ALL_SERVICES[@]}")
-  local list
-  list=$(IFS=,; echo "${modules[*]}")
-  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" -pl "$list" -am package jib:dockerBuild
-  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" \
-    -pl "$list" -am package jib:dockerBuild)
+  jib_build "$(IFS=,; echo "${modules[*]}")"
   # A rebuild moves the tags to the new image; the old one is left dangling.
   docker image prune --force --filter label=desafios.project >/dev/null
+}
+
+# The Jib build of comma-separated modules, with extra Maven arguments:
+# `jib_build svc-users -Djib.to.image=desafios/svc-users:other`.
+jib_build() {
+  local list=$1; shift
+  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" -pl "$list" -am package jib:dockerBuild "$@"
+  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" \
+    -pl "$list" -am package jib:dockerBuild "$@")
 }
 
 # Builds only the images that are missing: `ensure_images svc-api svc-poller`.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Removes everything the project made: every container, network and volume
-# labelled desafios.challenge, the desafios/* images (air-gapped bases too),
+# labelled desafios.challenge, the swarm's services and secrets (and the swarm
+# when its up.sh initialised it), the desafios/* images (air-gapped bases too),
 # the state directory (generated secrets, logs), and stops an engine that
 # set-up started. Data in the volumes is lost.
 set -Eeuo pipefail
@@ -17,6 +18,8 @@ remove_labelled() {
 
 main() {
   if engine_answers; then
+    # Swarm services, secrets and a swarm that its up.sh initialised go first.
+    "$CLI_DIR/swarm/down.sh" --volumes
     say "Removing the project's containers, networks, volumes and images"
     local list
     list=$(docker container ls -q --all --filter label=desafios.challenge)

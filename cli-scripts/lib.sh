@@ -62,6 +62,9 @@ D4_PORT=${D4_PORT:-8084}
 D4_ORDERS_PORT=${D4_ORDERS_PORT:-8085}
 D5_PORT=${D5_PORT:-8080}
 
+# The scripts' folder of a challenge: 1..5, or swarm (challenges 3 and 5 on Docker Swarm).
+challenge_dir() { if [[ $1 == swarm ]]; then echo "$CLI_DIR/swarm"; else echo "$CLI_DIR/desafio$1"; fi; }
+
 # Fails with one line when a host port is taken by something other than the
 # named container: `port_free 8081 D1_PORT desafio1-api`.
 port_free() {

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # The main job: set-up, images built with Jib, then each challenge up, verify
-# and down in turn, and a summary table. `--keep` leaves the last challenge
-# running. Keeps volumes (data) unless a challenge's verify removed them.
+# and down in turn, challenges 3 and 5 on Docker Swarm last, and a summary
+# table. `--keep` leaves the last one (the swarm) running. Keeps volumes (data) unless a challenge's verify removed them.
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
 
-CHALLENGES=(1 2 3 4 5)
+CHALLENGES=(1 2 3 4 5 swarm)
 ROWS=()
 
 # Runs a step with its output on stderr; prints ok or FAIL for the table.
 outcome() { if "$@" >&2; then echo ok; else echo FAIL; fi; }
 
 run_challenge() {
-  local n=$1 keep=$2 dir="$CLI_DIR/desafio$1" start=$SECONDS up verify down=kept
+  local n=$1 keep=$2 dir start=$SECONDS up verify down=kept
+  dir=$(challenge_dir "$n")
   up=$(outcome "$dir/up.sh")
   verify=skipped
   [[ $up != ok ]] || verify=$(outcome "$dir/verify.sh")
@@ -29,11 +30,13 @@ main() {
   timed "Building images with Jib" build_images
   last=${CHALLENGES[-1]}
   for n in "${CHALLENGES[@]}"; do
-    run_challenge "$n" "$((keep && n == last))" || failed=1
+    local keep_this=0
+    [[ $keep == 1 && $n == "$last" ]] && keep_this=1
+    run_challenge "$n" "$keep_this" || failed=1
   done
   printf '\n%-10s %-6s %-8s %-6s %5s\n' challenge up verify down s
   printf '%s\n' "${ROWS[@]}"
-  ((keep == 0)) || say "Challenge $last left running (cli-scripts/desafio$last/down.sh removes it)"
+  ((keep == 0)) || say "Left running: $last ($(challenge_dir "$last")/down.sh removes it)"
   ((failed == 0))
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
-# verify, down), then the fault suite (cli-scripts/faults). Ends with the line "N passed, N failed" and exits non-zero on any
-# failure. Leaves the images and the engine; removes the challenges' containers,
+# verify, down), the fault suite (cli-scripts/faults), then challenges 3 and 5
+# on Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
+# non-zero on any failure. Leaves the images and the engine; removes the challenges' containers,
 # networks and volumes.
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
@@ -39,7 +40,8 @@ record() { printf '%s\t%s\n' "$1" "$2" >>"$DESAFIOS_RESULTS"; }
 
 # One challenge end to end; any failing step is recorded, and it is always taken down.
 challenge() {
-  local n=$1 dir="$CLI_DIR/desafio$1"
+  local n=$1 dir
+  dir=$(challenge_dir "$n")
   "$dir/down.sh" --volumes >/dev/null || true
   if "$dir/up.sh"; then
     record pass "challenge $n up"
@@ -67,6 +69,7 @@ main() {
       "$CLI_DIR/faults/desafio$n.sh" || record fail "fault suite of challenge $n exited non-zero"
       "$CLI_DIR/desafio$n/down.sh" --volumes >/dev/null 2>&1 || true
     done
+    challenge swarm
   else
     record fail "Jib build"
   fi

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Swarm: proves every replica running and healthy, the endpoint mode the
+# kernel allows, every route through the gateway, answers from several users
+# replicas; under loopback load (four GET loops through the gateway, at most
+# 20 a second each): a users task killed with docker kill is replaced with
+# zero failed requests, and a rolling update of users to a rebuilt image
+# finishes with zero failed requests; challenge 3's counts survive a restart
+# of its database service and of its cache service, and the API serves again
+# with no action on it. Leaves users on the rebuilt image (down.sh removes it).
+set -Eeuo pipefail
+# shellcheck source=../build-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+# shellcheck source=swarm-lib.sh
+source "$CLI_DIR/swarm/swarm-lib.sh"
+# shellcheck source=../faults/faults-lib.sh
+source "$CLI_DIR/faults/faults-lib.sh"
+
+# Host-mode ports are bound on every address of the node; the checks use loopback.
+GW="http://127.0.0.1:$SWARM_PORT"
+API="http://127.0.0.1:$SWARM_API_PORT"
+LOAD_WORKERS=4
+LOAD_LIMIT=150   # seconds: a load never outlives a stuck step
+GETS_BEFORE_RESTART=10
+
+finish() {
+  local pid
+  for pid in "${FAULTS_JOBS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -z $FAULTS_WORK ]] || rm -rf "$FAULTS_WORK"
+}
+
+all_converged() {
+  local name
+  for name in "${SWARM_SERVICES[@]}"; do
+    service_converged "$name" || { err "$name: $(service_replicas "$name") running, or a task not healthy"; return 1; }
+    note "$name: $(service_replicas "$name") replicas running, each healthy"
+  done
+}
+
+endpoint_mode_fits() {
+  local expected=vip modes
+  ipvs_available || expected=dnsrr
+  modes=$(for name in "${SWARM_SERVICES[@]}"; do docker service inspect -f '{{.Spec.EndpointSpec.Mode}}' "$name"; done | sort -u)
+  note "IPVS in this kernel: $(ipvs_available && echo yes || echo no); endpoint mode of every service: $modes"
+  [[ ${SWARM_ENDPOINT_MODE:-auto} != auto || $modes == "$expected" ]]
+}
+
+routes_work() {
+  http GET "$GW/api/users/1"; status_is 200 && body_has '"id":1' || return 1
+  post_json "$GW/api/orders" '{"userId":1,"item":"keyboard","quantity":3,"unitPrice":"20.00"}'
+  status_is 201 && body_has '"total":"60.00"' || return 1
+  # Each orders replica keeps its own orders in memory: the aggregate shows
+  # those of whichever replica answers, so only its shape is checked.
+  http GET "$GW/api/users/1/orders"; status_is 200 && body_has '"user":{' && body_has '"orders":[' || return 1
+  http GET "$API/"; status_is 200 && body_has '"visits":'
+}
+
+served_by_several() {
+  local i seen=''
+  for i in $(seq 30); do
+    http GET "$GW/api/users/1"
+    status_is 200 || return 1
+    seen+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
+  done
+  note "30 answers came from: $(sort <<<"$seen" | uniq -c | awk '{printf "%s (%s) ", $2, $1}')"
+  [[ $(sort -u <<<"$seen" | grep -c .) -ge 2 ]]
+}
+
+# A load record with zero failures; prints its counts.
+load_clean() {
+  local failed
+  failed=$(faults_count "$1" '$2 != 0 || $3 != 200')
+  note "GETs during $2: $(wc -l <"$1"), failed: $failed, slowest $(faults_max_seconds "$1") s"
+  ((failed == 0 && $(wc -l <"$1") > 0))
+}
+
+# docker kill of one users task under load: swarm starts a replacement.
+kill_one_task() {
+  local victim task replaced=1
+  victim=$(service_containers swarm-users | head -n 1)
+  task=$(docker inspect -f '{{index .Config.Labels "com.docker.swarm.task.id"}}' "$victim")
+  faults_start_load "$FAULTS_WORK/kill" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
+  sleep 2
+  dkq kill "$victim"
+  # Converged again, on a set of tasks without the killed one.
+  retry 240 0.5 replaced_without "$task" || replaced=0
+  sleep 2
+  faults_stop_load "$FAULTS_WORK/kill"
+  check "the killed users task was replaced: $(service_replicas swarm-users) running, healthy" test "$replaced" = 1
+  check "zero failed requests while a users task was killed and replaced" load_clean "$FAULTS_WORK/kill" "the kill"
+}
+replaced_without() {
+  local tasks
+  tasks=$(running_tasks swarm-users)
+  service_converged swarm-users && ! grep -qx "$1" <<<"$tasks"
+}
+
+# A rolling update of users to a rebuilt image (a new Jib build, so a new image
+# ID) under load: one task at a time, the new one healthy before the old stops.
+rolling_update() {
+  local image id state
+  image="$IMAGE_PREFIX/svc-users:rolled-$(date +%s)"
+  say "Rebuilding the users image as $image"
+  jib_build svc-users -Djib.to.image="$image" -Djib.to.tags="${image##*:}" \
+    -Djib.container.creationTime=USE_CURRENT_TIMESTAMP
+  id=$(docker image inspect -f '{{.Id}}' "$image")
+  faults_start_load "$FAULTS_WORK/update" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
+  sleep 2
+  dkq service update --detach --no-resolve-image --image "$image" swarm-users
+  retry 480 0.25 update_finished swarm-users || true
+  state=$(update_state swarm-users)
+  retry 40 0.25 service_converged swarm-users || true
+  sleep 2
+  faults_stop_load "$FAULTS_WORK/update"
+  note "update state: $state"
+  check "the rolling update of users completed, every task on the rebuilt image ${id:7:12}" \
+    all_tasks_on swarm-users "$id" "$state"
+  check "zero failed requests during the rolling update" load_clean "$FAULTS_WORK/update" "the update"
+}
+update_state() { docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1"; }
+update_finished() { [[ $(update_state "$1") =~ ^(completed|paused|rollback_completed|rollback_paused)$ ]]; }
+all_tasks_on() {
+  local c
+  [[ $3 == completed ]] && service_converged "$1" || return 1
+  for c in $(service_containers "$1"); do [[ $(docker inspect -f '{{.Image}}' "$c") == "$2" ]] || return 1; done
+}
+
+# Restarts a challenge 3 store service (a new task on the same volume) and
+# proves the counts intact and the API serving again without any action on it.
+store_restart_keeps_counts() {
+  local service=$1 before i
+  for i in $(seq "$GETS_BEFORE_RESTART"); do http GET "$API/"; status_is 200 || return 1; done
+  http GET "$API/visits"; status_is 200 || return 1
+  before="$(json_number "$HTTP_BODY" visits) $(json_number "$HTTP_BODY" accesses)"
+  dkq service update --detach --force "$service"
+  retry 240 0.5 update_finished "$service" && [[ $(update_state "$service") == completed ]] || return 1
+  wait_converged "$service" >/dev/null || return 1
+  local start=$SECONDS
+  retry 120 0.25 visits_answer || { err "the API did not serve /visits again within 30 s"; return 1; }
+  note "after the restart of $service: visits and rows $before before, $(json_number "$HTTP_BODY" visits)" \
+    "$(json_number "$HTTP_BODY" accesses) after; the API answered again $((SECONDS - start)) s after the store was healthy"
+  [[ "$(json_number "$HTTP_BODY" visits) $(json_number "$HTTP_BODY" accesses)" == "$before" ]] || return 1
+  http GET "$API/"; status_is 200
+}
+visits_answer() { http GET "$API/visits"; status_is 200; }
+
+main() {
+  trap finish EXIT
+  FAULTS_WORK=$(mktemp -d)
+  setup_all >/dev/null
+  say "Swarm: verifying"
+  check "every service has all its replicas running, each task healthy" all_converged
+  check "the endpoint mode fits the kernel (dnsrr without IPVS, vip with it)" endpoint_mode_fits
+  check "every route answers through the gateway, and the API with its stores" routes_work
+  check "answers through the gateway come from several users replicas" served_by_several
+  kill_one_task
+  rolling_update
+  check "challenge 3's counts survive a restart of the database service" store_restart_keeps_counts swarm-db
+  check "challenge 3's counts survive a restart of the cache service" store_restart_keeps_counts swarm-cache
+  checks_done "Swarm"
+}
+
+main "$@"
