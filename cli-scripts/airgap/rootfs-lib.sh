@@ -81,7 +81,9 @@ airgap_apt_install() {
     while read -r line; do note "installed $line"; done
 }
 
-# Removes what a container never needs: apt's lists and caches, docs, logs.
+# Removes what a container never needs: apt's lists and caches, docs, logs,
+# and the setuid and setgid bits (su, mount, passwd...): the stores run as their
+# own uid and never change user, and a swarm service cannot set no-new-privileges.
 airgap_shrink() {
   local root=$1
   mountpoint -q "$root/proc" && umount "$root/proc"
@@ -91,6 +93,7 @@ airgap_shrink() {
   find "$root/usr/share/doc" -type f ! -name copyright -delete
   find "$root/usr/share/locale" -name '*.mo' -delete
   find "$root/usr/share/doc" "$root/usr/share/locale" -depth -type d -empty -delete
+  find "$root" -xdev -type f -perm /6000 -exec chmod ug-s {} +
   : >"$root/etc/resolv.conf"
   : >"$root/etc/hostname"
 }
