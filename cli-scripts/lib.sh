@@ -248,6 +248,19 @@ problem_within_a_second() {
 PROBE=(java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -cp '/app/libs/*' dev.desafios.common.HealthProbe)
 probe_exit() { "$@" "${PROBE[@]}" "${URL_TO_PROBE}" >/dev/null 2>&1 && echo 0 || echo $?; }
 
+# GETs the URL N times and prints which replicas answered (X-Served-By); true
+# when at least two did: `served_by_several URL N`.
+served_by_several() {
+  local url=$1 n=$2 i seen=''
+  for ((i = 0; i < n; i++)); do
+    http GET "$url"
+    status_is 200 || return 1
+    seen+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
+  done
+  note "$n answers came from: $(sort <<<"$seen" | uniq -c | awk '{printf "%s (%s) ", $2, $1}')"
+  [[ $(sort -u <<<"$seen" | grep -c .) -ge 2 ]]
+}
+
 # Predicates for check.
 status_is() { [[ $HTTP_STATUS == "$1" ]]; }
 body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
