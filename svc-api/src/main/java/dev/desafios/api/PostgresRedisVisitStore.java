@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Health;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -19,10 +22,11 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Challenge 3: every access is a row in PostgreSQL, the visit count is a Redis counter. A row is
+ * Challenge 3: every access is a row in PostgreSQL, the visit count is a Redis counter. Rows are
  * committed only after the counter moved, and the count is taken back when a database restart
- * rolls the row back, so that a failed request leaves neither behind; a store that fails makes
- * the request a 503 naming it.
+ * rolls the rows back, so that a failed request leaves neither behind; a store that fails makes
+ * the request a 503 naming it. Accesses that arrive together are written together (a
+ * {@link GroupCommit}): one transaction and one increment for the whole batch.
  */
 final class PostgresRedisVisitStore implements VisitStore {
     static final String COUNTER_KEY = "desafio3:visits";
@@ -36,9 +40,13 @@ final class PostgresRedisVisitStore implements VisitStore {
                 user_agent TEXT NOT NULL,
                 request_id TEXT NOT NULL
             )""";
+    /** One statement for any batch size; the ids are drawn in the order ORDER BY n inserts the rows. */
     private static final String INSERT = """
             INSERT INTO accesses (path, client, user_agent, request_id)
-            VALUES (?, ?, ?, ?)
+            SELECT path, client, user_agent, request_id
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
+                WITH ORDINALITY AS batch(path, client, user_agent, request_id, n)
+            ORDER BY n
             RETURNING id""";
     private static final String COUNT = "SELECT count(*) FROM accesses";
     private static final String RECENT = """
@@ -49,13 +57,18 @@ final class PostgresRedisVisitStore implements VisitStore {
     /** Longest text kept in a column; longer values are cut (the handler already cuts the user agent to 512). */
     private static final int MAX_TEXT = 2048;
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    /** Most accesses in one transaction: enough for every connection of a loaded server. */
+    private static final int MAX_BATCH = 64;
 
     private final ConnectionPool postgres;
     private final JedisPool redis;
+    private final GroupCommit<Access, JsonObject> batches;
 
+    /** One batch writer per database connection: the pool's size bounds the writes in flight. */
     PostgresRedisVisitStore(ConnectionPool postgres, JedisPool redis) {
         this.postgres = postgres;
         this.redis = redis;
+        this.batches = new GroupCommit<>("access-writer", postgres.maxSize(), MAX_BATCH, this::write);
     }
 
     /** Opens both pools, waits for both stores (up to the start-up wait) and creates the schema. */
@@ -74,35 +87,65 @@ final class PostgresRedisVisitStore implements VisitStore {
 
     @Override
     public JsonObject record(Access access) {
+        return batches.submit(access);
+    }
+
+    /**
+     * Writes a batch in one transaction: all its accesses are stored, or none. Values are cleaned
+     * first ({@link #clean}), so no single access can make the database reject the others.
+     */
+    private List<JsonObject> write(List<Access> accesses) {
         try {
-            return postgres.withConnection(connection -> {
-                connection.setAutoCommit(false);
-                long id;
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    insert.setString(1, clean(access.path()));
-                    insert.setString(2, clean(access.client()));
-                    insert.setString(3, clean(access.userAgent()));
-                    insert.setString(4, clean(access.requestId()));
-                    try (ResultSet row = insert.executeQuery()) {
-                        row.next();
-                        id = row.getLong(1);
-                    }
-                }
-                long visits = redis(jedis -> jedis.incr(COUNTER_KEY));
-                try {
-                    connection.commit();
-                } catch (SQLException e) {
-                    if (isServerShutdown(e)) {
-                        uncount();
-                    }
-                    throw e;
-                }
-                connection.setAutoCommit(true);
-                return new JsonObject().add("visits", visits).add("accessId", id);
-            });
+            return writeAll(accesses);
         } catch (SQLException e) {
             throw unavailable("postgres", e);
         }
+    }
+
+    /** The rows, then the counter, then the commit; the answers in the order of the accesses. */
+    private List<JsonObject> writeAll(List<Access> accesses) throws SQLException {
+        return postgres.withConnection(connection -> {
+            connection.setAutoCommit(false);
+            List<Long> ids = insert(connection, accesses);
+            int count = accesses.size();
+            long last = redis(jedis -> jedis.incrBy(COUNTER_KEY, count));
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                if (isServerShutdown(e)) {
+                    uncount(count);
+                }
+                throw e;
+            }
+            connection.setAutoCommit(true);
+            var results = new ArrayList<JsonObject>(count);
+            for (int i = 0; i < count; i++) {
+                results.add(new JsonObject().add("visits", last - count + 1 + i).add("accessId", ids.get(i)));
+            }
+            return results;
+        });
+    }
+
+    private static List<Long> insert(Connection connection, List<Access> accesses) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setArray(1, texts(connection, accesses, Access::path));
+            insert.setArray(2, texts(connection, accesses, Access::client));
+            insert.setArray(3, texts(connection, accesses, Access::userAgent));
+            insert.setArray(4, texts(connection, accesses, Access::requestId));
+            var ids = new ArrayList<Long>(accesses.size());
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            ids.sort(null);
+            return ids;
+        }
+    }
+
+    private static Array texts(Connection connection, List<Access> accesses, Function<Access, String> field)
+            throws SQLException {
+        return connection.createArrayOf("text", accesses.stream().map(field).map(PostgresRedisVisitStore::clean).toArray());
     }
 
     @Override
@@ -162,6 +205,7 @@ final class PostgresRedisVisitStore implements VisitStore {
 
     @Override
     public void close() {
+        batches.close();
         redis.close();
         postgres.close();
     }
@@ -235,10 +279,10 @@ final class PostgresRedisVisitStore implements VisitStore {
         return e.getSQLState() != null && e.getSQLState().matches("57P0[123]");
     }
 
-    /** Takes back the increment of a request whose row was rolled back; best effort, logged when it fails. */
-    private void uncount() {
+    /** Takes back the increment of requests whose rows were rolled back; best effort, logged when it fails. */
+    private void uncount(int count) {
         try (Jedis jedis = redis.getResource()) {
-            jedis.decr(COUNTER_KEY);
+            jedis.decrBy(COUNTER_KEY, count);
         } catch (JedisException e) {
             Log.warn("the counter stays one ahead of the rows", new JsonObject().add("error", describe(e)));
         }

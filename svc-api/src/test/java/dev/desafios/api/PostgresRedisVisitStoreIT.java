@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Problem;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +148,34 @@ class PostgresRedisVisitStoreIT {
 
     private long record(String path, String userAgent, String requestId) {
         return store.record(new VisitStore.Access(path, "127.0.0.1", userAgent, requestId)).getLong("accessId", -1);
+    }
+
+    @Test
+    void record_concurrentAccesses_eachGetsItsOwnRowAndVisitNumber() throws Exception {
+        long rows = stores.rows();
+        long counter = stores.counter();
+        int accesses = 200;
+        var answers = new ConcurrentHashMap<String, JsonObject>();
+
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < accesses; i++) {
+                String requestId = "it-concurrent-" + i;
+                threads.submit(() -> answers.put(requestId,
+                        store.record(new VisitStore.Access("/", "10.0.0.8", "it", requestId))));
+            }
+        }
+
+        assertEquals(accesses, answers.size(), "every access answered");
+        assertEquals(rows + accesses, stores.rows());
+        assertEquals(counter + accesses, stores.counter());
+        var visits = new HashSet<Long>();
+        for (var answer : answers.entrySet()) {
+            visits.add(answer.getValue().getLong("visits", -1));
+            assertEquals(answer.getKey(), stored(answer.getValue().getLong("accessId", -1), "request_id"),
+                    "each access id names the row of its own request");
+        }
+        assertEquals(LongStream.rangeClosed(counter + 1, counter + accesses).boxed().collect(Collectors.toSet()), visits,
+                "visit numbers are handed out once each, with no gap");
     }
 
     private static String stored(long id, String column) throws Exception {

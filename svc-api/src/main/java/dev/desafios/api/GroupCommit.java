@@ -1,0 +1,119 @@
+package dev.desafios.api;
+
+import dev.desafios.common.Problem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Group commit: items submitted at the same time are written together, in batches, by a few
+ * writer threads, while each submitter waits for the outcome of its own item. Under load many
+ * requests then share one transaction (one WAL flush, one round trip per statement) instead of
+ * paying for one each; alone, an item is written at once in a batch of one.
+ *
+ * @param <T> what is written
+ * @param <R> what its writer answers
+ */
+final class GroupCommit<T, R> implements AutoCloseable {
+
+    /** One submitted item and the outcome its submitter waits for. */
+    private record Pending<T, R>(T item, CompletableFuture<R> outcome) {
+    }
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final int maxBatch;
+    private final Function<List<T>, List<R>> writer;
+    private volatile boolean closed;
+
+    /**
+     * Starts {@code writerCount} writers, each taking up to {@code maxBatch} items at a time; the
+     * writer function answers for every item of a batch, in order, or throws for the whole batch.
+     */
+    GroupCommit(String name, int writerCount, int maxBatch, Function<List<T>, List<R>> writer) {
+        this.maxBatch = maxBatch;
+        this.writer = writer;
+        var threads = Thread.ofVirtual().name(name + "-", 1);
+        for (int i = 0; i < writerCount; i++) {
+            writers.add(threads.start(this::writeUntilClosed));
+        }
+    }
+
+    /** Submits the item and waits for its outcome; a failure is rethrown as the writer raised it. */
+    R submit(T item) {
+        var pending = new Pending<T, R>(item, new CompletableFuture<>());
+        queue.add(pending);
+        if (closed) {
+            pending.outcome.completeExceptionally(stopping());
+        }
+        try {
+            return pending.outcome.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    private void writeUntilClosed() {
+        var batch = new ArrayList<Pending<T, R>>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<T, R> first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending<T, R>> batch) {
+        try {
+            List<R> results = writer.apply(batch.stream().map(Pending::item).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).outcome.complete(results.get(i));
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(pending -> pending.outcome.completeExceptionally(e));
+        } catch (Error e) {
+            batch.forEach(pending -> pending.outcome.completeExceptionally(Problem.unavailable("the write failed")));
+            throw e;
+        }
+    }
+
+    private static Problem stopping() {
+        return Problem.unavailable("the service is stopping");
+    }
+
+    /** Lets the writers finish what was submitted (up to ten seconds), then fails whatever is left. */
+    @Override
+    public void close() {
+        closed = true;
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread thread : writers) {
+            try {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            thread.interrupt();
+        }
+        for (Pending<T, R> left; (left = queue.poll()) != null; ) {
+            left.outcome.completeExceptionally(stopping());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.desafios.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.desafios.common.Problem;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+
+    /** A writer that takes 20 ms a batch, answers each item doubled, and notes each batch's size. */
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private final Function<List<Integer>, List<Integer>> slowDoubler = items -> {
+        batchSizes.add(items.size());
+        sleep(20);
+        return items.stream().map(item -> item * 2).toList();
+    };
+
+    @Test
+    void submit_concurrently_batchesTheItemsAndAnswersEachItsOwn() throws Exception {
+        var answers = new ConcurrentHashMap<Integer, Integer>();
+        try (var commits = new GroupCommit<>("test", 1, 64, slowDoubler);
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 100; i++) {
+                int item = i;
+                threads.submit(() -> answers.put(item, commits.submit(item)));
+            }
+            threads.shutdown();
+            assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS));
+        }
+
+        assertEquals(100, answers.size());
+        answers.forEach((item, answer) -> assertEquals(item * 2, answer, "item " + item + " got its own answer"));
+        assertEquals(100, batchSizes.stream().mapToInt(Integer::intValue).sum(), "each item written once");
+        assertTrue(batchSizes.size() < 50, "items waiting together share a batch: " + batchSizes);
+    }
+
+    @Test
+    void submit_alone_isWrittenAtOnceInABatchOfOne() {
+        try (var commits = new GroupCommit<>("test", 2, 64, slowDoubler)) {
+            assertEquals(14, commits.submit(7));
+        }
+        assertEquals(List.of(1), batchSizes);
+    }
+
+    @Test
+    void submit_whenTheBatchFails_everyItemOfItGetsTheFailureAndLaterItemsSucceed() throws Exception {
+        var outage = Problem.unavailable("postgres is unavailable");
+        var failNext = new AtomicBoolean(true);
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            sleep(50);
+            if (failNext.getAndSet(false)) {
+                throw outage;
+            }
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, writer);
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> first = threads.submit(() -> commits.submit(1));
+            var failure = assertThrows(ExecutionException.class, first::get);
+            assertSame(outage, failure.getCause(), "the writer's own problem, for the 503 it names");
+            assertEquals(2, commits.submit(2));
+        }
+    }
+
+    @Test
+    void close_finishesWhatWasSubmittedThenRefuses() throws Exception {
+        Map<Integer, Integer> answers = new ConcurrentHashMap<>();
+        var commits = new GroupCommit<>("test", 1, 64, slowDoubler);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 10; i++) {
+                int item = i;
+                threads.submit(() -> answers.put(item, commits.submit(item)));
+            }
+            sleep(100);
+            commits.close();
+        }
+
+        assertEquals(10, answers.size(), "submitted before close, answered");
+        var refused = assertThrows(Problem.class, () -> commits.submit(99));
+        assertEquals(503, refused.status());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
