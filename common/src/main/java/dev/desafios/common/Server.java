@@ -87,6 +87,7 @@ public final class Server {
             }
         }
         Log.info("stopped");
+        Log.flush();
     }
 
     private static void setDefault(String property, String value) {
