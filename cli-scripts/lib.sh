@@ -257,8 +257,9 @@ served_by_several() {
     status_is 200 || return 1
     seen+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
   done
-  note "$n answers came from: $(sort <<<"$seen" | uniq -c | awk '{printf "%s (%s) ", $2, $1}')"
-  [[ $(sort -u <<<"$seen" | grep -c .) -ge 2 ]]
+  seen=$(grep . <<<"$seen" | sort)
+  note "$n answers came from: $(uniq -c <<<"$seen" | awk '{printf "%s (%s) ", $2, $1}')"
+  [[ $(uniq <<<"$seen" | grep -c .) -ge 2 ]]
 }
 
 # Predicates for check.
