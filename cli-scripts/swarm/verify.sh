@@ -21,6 +21,9 @@ API="http://127.0.0.1:$SWARM_API_PORT"
 LOAD_WORKERS=4
 LOAD_LIMIT=150   # seconds: a load never outlives a stuck step
 GETS_BEFORE_RESTART=10
+# A deliberate wait, the point of the checks: the load runs this long before
+# each fault and after the service has converged again.
+LOAD_MARGIN_SECONDS=2
 
 finish() {
   local pid
@@ -68,11 +71,11 @@ kill_one_task() {
   victim=$(service_containers swarm-users | head -n 1)
   task=$(docker inspect -f '{{index .Config.Labels "com.docker.swarm.task.id"}}' "$victim")
   faults_start_load "$FAULTS_WORK/kill" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
-  sleep 2
+  sleep "$LOAD_MARGIN_SECONDS"
   dkq kill "$victim"
   # Converged again, on a set of tasks without the killed one.
   retry 240 0.5 replaced_without "$task" || replaced=0
-  sleep 2
+  sleep "$LOAD_MARGIN_SECONDS"
   faults_stop_load "$FAULTS_WORK/kill"
   check "the killed users task was replaced: $(service_replicas swarm-users) running, healthy" test "$replaced" = 1
   check "zero failed requests while a users task was killed and replaced" load_clean "$FAULTS_WORK/kill" "the kill"
@@ -93,12 +96,12 @@ rolling_update() {
     -Djib.container.creationTime=USE_CURRENT_TIMESTAMP
   id=$(docker image inspect -f '{{.Id}}' "$image")
   faults_start_load "$FAULTS_WORK/update" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
-  sleep 2
+  sleep "$LOAD_MARGIN_SECONDS"
   dkq service update --detach --no-resolve-image --image "$image" swarm-users
   retry 480 0.25 update_finished swarm-users || true
   state=$(update_state swarm-users)
   retry 40 0.25 service_converged swarm-users || true
-  sleep 2
+  sleep "$LOAD_MARGIN_SECONDS"
   faults_stop_load "$FAULTS_WORK/update"
   note "update state: $state"
   check "the rolling update of users completed, every task on the rebuilt image ${id:7:12}" \
