@@ -52,6 +52,9 @@ audit_container() {
     [[ $binding == "$BIND_ADDRESS":* || -n $service ]] || finding "$c" "port published on $binding, not $BIND_ADDRESS"
   done
   [[ $(field "$c" '{{range .Mounts}}{{.Source}} {{end}}') != *docker.sock* ]] || finding "$c" "mounts the docker socket"
+  [[ $(field "$c" '{{.HostConfig.LogConfig.Type}}') == local ||
+    -n $(field "$c" '{{index .HostConfig.LogConfig.Config "max-size"}}') ]] ||
+    finding "$c" "logs grow without bound (driver $(field "$c" '{{.HostConfig.LogConfig.Type}}'), no max-size)"
   local env
   while IFS= read -r env; do
     [[ $env =~ ^[A-Z_]*(PASSWORD|SECRET|TOKEN|PASSWD)[A-Z_]*= && ! $env =~ ^[A-Z_]*_FILE= ]] &&

@@ -123,9 +123,11 @@ remove_volumes() {
 }
 
 # The hardening every container gets (DESIGN.md): read-only root, no
-# capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts.
+# capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts,
+# and bounded logs: the local driver keeps five rotated 20 MB files (json-file,
+# the default, grows without end) and costs Docker less CPU per line.
 HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges
-  --pids-limit 128 --restart on-failure:3)
+  --pids-limit 128 --restart on-failure:3 --log-driver local)
 
 # Health checks of the stores in their own protocols (a query over TCP, a PING).
 # The Redis one reads the password inside the container's shell, so that no

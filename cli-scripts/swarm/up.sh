@@ -97,14 +97,14 @@ ensure_secret() {
 }
 
 # What every service gets: DESIGN.md's hardening as far as services take it
-# (read-only root, no capabilities, pids/CPU limits, bounded restarts; swarm
+# (read-only root, no capabilities, pids/CPU limits, bounded restarts and logs; swarm
 # has no --security-opt, so no no-new-privileges), rolling updates that roll
 # back on failure, and a hostname that names the replica.
 service_flags() {
   SERVICE_FLAGS=(--detach --no-resolve-image --endpoint-mode "$ENDPOINT_MODE"
     --label desafios.challenge=swarm --container-label desafios.challenge=swarm
     --hostname '{{.Service.Name}}-{{.Task.Slot}}'
-    --read-only --cap-drop ALL --limit-pids 128 --limit-cpu 1
+    --read-only --cap-drop ALL --limit-pids 128 --limit-cpu 1 --log-driver local
     --mount type=tmpfs,destination=/tmp,tmpfs-size=16777216
     --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
