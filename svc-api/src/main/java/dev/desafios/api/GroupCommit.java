@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,8 +90,9 @@ final class GroupCommit<T, R> implements AutoCloseable {
         } catch (RuntimeException e) {
             batch.forEach(pending -> pending.outcome.completeExceptionally(e));
         } catch (Error e) {
+            // The writer lives on: a dead one would leave later submitters waiting forever.
+            Log.error("a batch write failed", e);
             batch.forEach(pending -> pending.outcome.completeExceptionally(Problem.unavailable("the write failed")));
-            throw e;
         }
     }
 

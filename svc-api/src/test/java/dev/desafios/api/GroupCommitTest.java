@@ -76,6 +76,21 @@ class GroupCommitTest {
     }
 
     @Test
+    void submit_afterTheWriterHitAnError_isStillWritten() {
+        var failNext = new AtomicBoolean(true);
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            if (failNext.getAndSet(false)) {
+                throw new StackOverflowError("deep inside the driver");
+            }
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, writer)) {
+            assertEquals(503, assertThrows(Problem.class, () -> commits.submit(1)).status());
+            assertEquals(2, commits.submit(2), "the one writer survived the error");
+        }
+    }
+
+    @Test
     void close_finishesWhatWasSubmittedThenRefuses() throws Exception {
         Map<Integer, Integer> answers = new ConcurrentHashMap<>();
         var commits = new GroupCommit<>("test", 1, 64, slowDoubler);
