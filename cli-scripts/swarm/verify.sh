@@ -2,11 +2,12 @@
 # Swarm: proves every replica running and healthy, the endpoint mode the
 # kernel allows, every route through the gateway, answers from several users
 # replicas; under loopback load (four GET loops through the gateway, at most
-# 20 a second each): a users task killed with docker kill is replaced with
-# zero failed requests, and a rolling update of users to a rebuilt image
-# finishes with zero failed requests; challenge 3's counts survive a restart
-# of its database service and of its cache service, and the API serves again
-# with no action on it. Leaves users on the rebuilt image (down.sh removes it).
+# 20 a second each), each with zero failed requests: a users task killed with
+# docker kill is replaced, a rolling update of users to a rebuilt image
+# completes, and an update whose tasks cannot start is rolled back by swarm
+# itself; challenge 3's counts survive a restart of its database service and
+# of its cache service, and the API serves again with no action on it.
+# Leaves users on the rebuilt image (down.sh removes it).
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
@@ -108,6 +109,30 @@ rolling_update() {
     all_tasks_on swarm-users "$id" "$state"
   check "zero failed requests during the rolling update" load_clean "$FAULTS_WORK/update" "the update"
 }
+# An update that cannot work (PORT=abc: each new task exits at start) under load:
+# swarm rolls it back by itself (--update-failure-action rollback), and with
+# start-first the old tasks keep serving throughout.
+failed_update_rolls_back() {
+  local state
+  faults_start_load "$FAULTS_WORK/rollback" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
+  sleep "$LOAD_MARGIN_SECONDS"
+  dkq service update --detach --no-resolve-image --env-add PORT=abc swarm-users
+  retry 480 0.25 update_finished swarm-users || true
+  state=$(update_state swarm-users)
+  retry 40 0.25 service_converged swarm-users || true
+  sleep "$LOAD_MARGIN_SECONDS"
+  faults_stop_load "$FAULTS_WORK/rollback"
+  local env
+  env=$(docker service inspect -f '{{join .Spec.TaskTemplate.ContainerSpec.Env " "}}' swarm-users)
+  note "update state: $state; the service's environment now: ${env:-none set}"
+  check "a broken update of users (PORT=abc) was rolled back by swarm itself" rolled_back swarm-users "$state"
+  check "zero failed requests during the broken update and its rollback" load_clean "$FAULTS_WORK/rollback" "the rollback"
+}
+rolled_back() {
+  [[ $2 == rollback_completed ]] && service_converged "$1" &&
+    [[ $(docker service inspect -f '{{join .Spec.TaskTemplate.ContainerSpec.Env " "}}' "$1") != *PORT=abc* ]]
+}
+
 update_state() { docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1"; }
 update_finished() { [[ $(update_state "$1") =~ ^(completed|paused|rollback_completed|rollback_paused)$ ]]; }
 all_tasks_on() {
@@ -146,6 +171,7 @@ main() {
   check "answers through the gateway come from several users replicas" served_by_several "$GW/api/users/1" 30
   kill_one_task
   rolling_update
+  failed_update_rolls_back
   check "challenge 3's counts survive a restart of the database service" store_restart_keeps_counts swarm-db
   check "challenge 3's counts survive a restart of the cache service" store_restart_keeps_counts swarm-cache
   checks_done "Swarm"
