@@ -59,6 +59,9 @@ final class PostgresRedisVisitStore implements VisitStore {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     /** Most accesses in one transaction: enough for every connection of a loaded server. */
     private static final int MAX_BATCH = 64;
+    /** How long a batch whose commit met a shutdown waits for the database to tell the outcome. */
+    private static final Duration SETTLE_WAIT = Duration.ofSeconds(4);
+    private static final Duration SETTLE_RETRY = Duration.ofMillis(200);
 
     private final ConnectionPool postgres;
     private final JedisPool redis;
@@ -97,6 +100,8 @@ final class PostgresRedisVisitStore implements VisitStore {
     private List<JsonObject> write(List<Access> accesses) {
         try {
             return writeAll(accesses);
+        } catch (CommitCutShort e) {
+            return settle(e);
         } catch (SQLException e) {
             throw unavailable("postgres", e);
         }
@@ -109,21 +114,81 @@ final class PostgresRedisVisitStore implements VisitStore {
             List<Long> ids = insert(connection, accesses);
             int count = accesses.size();
             long last = redis(jedis -> jedis.incrBy(COUNTER_KEY, count));
-            try {
-                connection.commit();
-            } catch (SQLException e) {
-                if (isServerShutdown(e)) {
-                    uncount(count);
-                }
-                throw e;
-            }
-            connection.setAutoCommit(true);
             var results = new ArrayList<JsonObject>(count);
             for (int i = 0; i < count; i++) {
                 results.add(new JsonObject().add("visits", last - count + 1 + i).add("accessId", ids.get(i)));
             }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                throw isServerShutdown(e) ? new CommitCutShort(e, ids, results) : e;
+            }
+            connection.setAutoCommit(true);
             return results;
         });
+    }
+
+    /**
+     * The server shut the session down while the commit was under way (a database restart). The
+     * commit may still have gone through: the server can commit and then report the shutdown in
+     * the same answer. Once the database answers again (within {@link #SETTLE_WAIT}) the rows
+     * tell: present, the accesses were stored and counted, and are answered as such; absent, the
+     * increment is taken back and the answer is a 503. Unknown in time: a 503, the counter left.
+     */
+    private List<JsonObject> settle(CommitCutShort cut) {
+        Boolean stored = storedWithin(cut.ids, SETTLE_WAIT);
+        if (Boolean.TRUE.equals(stored)) {
+            Log.warn("the commit went through before the database shut down", new JsonObject().add("rows", cut.ids.size()));
+            return cut.results;
+        }
+        if (Boolean.FALSE.equals(stored)) {
+            uncount(cut.ids.size());
+        } else {
+            Log.warn("commit outcome unknown: the counter may be ahead of the rows",
+                    new JsonObject().add("rows", cut.ids.size()));
+        }
+        throw unavailable("postgres", (SQLException) cut.getCause());
+    }
+
+    /** Whether the rows exist, asked until the database answers or the wait is over (null: unknown). */
+    private Boolean storedWithin(List<Long> ids, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return postgres.withConnection(connection -> {
+                    try (PreparedStatement select = connection.prepareStatement(
+                            "SELECT count(*) FROM accesses WHERE id = ANY(?)")) {
+                        select.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+                        try (ResultSet count = select.executeQuery()) {
+                            count.next();
+                            return count.getLong(1) > 0;
+                        }
+                    }
+                });
+            } catch (SQLException e) {
+                if (System.nanoTime() + SETTLE_RETRY.toNanos() > deadline) {
+                    return null;
+                }
+                try {
+                    Thread.sleep(SETTLE_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** A commit the server cut short by shutting down, with what the batch would answer. */
+    private static final class CommitCutShort extends SQLException {
+        private final transient List<Long> ids;
+        private final transient List<JsonObject> results;
+
+        CommitCutShort(SQLException cause, List<Long> ids, List<JsonObject> results) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+            this.ids = ids;
+            this.results = results;
+        }
     }
 
     private static List<Long> insert(Connection connection, List<Access> accesses) throws SQLException {
@@ -272,8 +337,9 @@ final class PostgresRedisVisitStore implements VisitStore {
     }
 
     /**
-     * 57P01-57P03: the server ended the session (a restart) before the commit, so the transaction
-     * is surely rolled back. Other failures during a commit (a cut connection) leave it unknown.
+     * 57P01-57P03: the server ended the session (a restart); during a commit, whether it went
+     * through is then found out ({@link #settle}). Other failures during a commit (a cut
+     * connection) leave it unknown.
      */
     private static boolean isServerShutdown(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().matches("57P0[123]");
