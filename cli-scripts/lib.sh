@@ -78,13 +78,15 @@ port_free() {
 
 # --- networks, volumes, containers ----------------------------------------
 
-# Creates a network unless it exists: `ensure_network desafio1-net [--internal]`.
+# Creates a network unless it exists, a bridge unless a driver comes first:
+# `ensure_network desafio1-net [--internal]`, `ensure_network NAME --driver overlay`.
 ensure_network() {
-  local name=$1; shift
+  local name=$1 driver=bridge; shift
+  if [[ ${1:-} == --driver ]]; then driver=$2; shift 2; fi
   if docker network inspect "$name" >/dev/null 2>&1; then
     note "network $name exists"
   else
-    dkq network create --driver bridge --label "desafios.challenge=$CHALLENGE" "$@" "$name"
+    dkq network create --driver "$driver" --label "desafios.challenge=$CHALLENGE" "$@" "$name"
   fi
 }
 

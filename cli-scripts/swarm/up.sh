@@ -59,15 +59,6 @@ label_stores_node() {
   fi
 }
 
-ensure_overlay() {
-  local name=$1; shift
-  if docker network inspect "$name" >/dev/null 2>&1; then
-    note "network $name exists"
-  else
-    dkq network create --driver overlay --label desafios.challenge=swarm "$@" "$name"
-  fi
-}
-
 # Passwords generated once into files outside git (root only), from which the
 # docker secrets are made: the data volumes outlive a swarm that down.sh leaves.
 ensure_secrets() {
@@ -141,9 +132,9 @@ main() {
   choose_endpoint_mode
   service_flags
   label_stores_node
-  ensure_overlay swarm-edge
-  ensure_overlay swarm-backend --internal
-  ensure_overlay swarm-stores --internal
+  ensure_network swarm-edge --driver overlay
+  ensure_network swarm-backend --driver overlay --internal
+  ensure_network swarm-stores --driver overlay --internal
   ensure_secrets
   ensure_volume swarm-pgdata
   ensure_volume swarm-redisdata
