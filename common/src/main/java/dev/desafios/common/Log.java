@@ -15,18 +15,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * One JSON object per line on stdout, so that {@code docker logs} can be read by machines and
  * people. A request only queues its line: one writer thread writes whatever lines are waiting
  * with one system call, so that requests neither queue for stdout's lock nor pay a write each
- * (under load that was a quarter of a proxy's time). When the queue is full, callers wait:
- * no line is ever dropped. {@link #flush()} waits until every line logged so far is written.
+ * (under load that was a quarter of a proxy's time). The writer lingers a few milliseconds
+ * after each write, so that under load it is woken once per batch, not once per line. When the
+ * queue is full, callers wait: no line is ever dropped. {@link #flush()} waits until every line
+ * logged so far is written.
+ *
+ * <p>Lines are built as text, not as a JSON tree: the access line is on every request's path,
+ * and building it through a tree and {@code Instant.toString()} cost a proxy more than a tenth
+ * of its throughput.
  */
 public final class Log {
     private static final int QUEUED_LINES = 16_384;
     private static final int LINES_PER_WRITE = 1_024;
     private static final long FLUSH_WAIT_MILLIS = 2_000;
+    /** How long the writer lets lines gather after a write; a line waits at most this long. */
+    private static final long LINGER_MILLIS = 5;
 
     private static final BlockingQueue<byte[]> LINES = new ArrayBlockingQueue<>(QUEUED_LINES);
     private static final AtomicLong QUEUED = new AtomicLong();
     private static final Object WRITTEN_LOCK = new Object();
     private static long written;
+    /** The last second's timestamp up to its fraction ("2026-11-23T09:44:33."), reused within the second. */
+    private static volatile Second second = new Second(Long.MIN_VALUE, "");
+
+    private record Second(long epochSecond, String prefix) {
+    }
 
     static {
         Thread.ofPlatform().daemon().name("log-writer").start(Log::writeForever);
@@ -77,16 +90,85 @@ public final class Log {
         }
     }
 
-    private static void write(String level, String msg, JsonObject fields) {
-        var line = new JsonObject().add("ts", Instant.now().toString()).add("level", level).add("msg", msg);
-        for (var member : fields) {
-            line.add(member.getName(), member.getValue());
-        }
-        enqueue((line + "\n").getBytes(StandardCharsets.UTF_8));
+    /**
+     * The access line every service writes once per request: method, path, status, milliseconds
+     * and request id, with the same fields as any other line.
+     */
+    public static void request(String method, String path, int status, long ms, String requestId) {
+        StringBuilder line = start("INFO", "request");
+        field(line, "method", method);
+        field(line, "path", path);
+        line.append(",\"status\":").append(status).append(",\"ms\":").append(ms);
+        field(line, "requestId", requestId);
+        enqueue(line);
     }
 
-    /** Queues a line, waiting for room when the writer is behind; an interrupt is kept for later. */
-    private static void enqueue(byte[] line) {
+    private static void write(String level, String msg, JsonObject fields) {
+        StringBuilder line = start(level, msg);
+        for (var member : fields) {
+            appendString(line.append(','), member.getName()).append(':').append(member.getValue());
+        }
+        enqueue(line);
+    }
+
+    /** {"ts":"...","level":"...","msg":"..." (the line is closed by {@link #enqueue}). */
+    private static StringBuilder start(String level, String msg) {
+        var line = new StringBuilder(256).append("{\"ts\":\"");
+        appendTimestamp(line, Instant.now());
+        line.append("\",\"level\":\"").append(level).append('"');
+        field(line, "msg", msg);
+        return line;
+    }
+
+    private static void field(StringBuilder line, String name, String value) {
+        appendString(line.append(",\"").append(name).append("\":"), value);
+    }
+
+    /** ISO-8601 in UTC with microseconds: 2026-11-23T09:44:33.868790Z. */
+    static StringBuilder appendTimestamp(StringBuilder out, Instant now) {
+        Second current = second;
+        if (current.epochSecond != now.getEpochSecond()) {
+            String whole = Instant.ofEpochSecond(now.getEpochSecond()).toString();
+            current = new Second(now.getEpochSecond(), whole.substring(0, whole.length() - 1) + ".");
+            second = current;
+        }
+        int micros = now.getNano() / 1_000;
+        out.append(current.prefix);
+        for (int digit = 100_000; digit > 1 && micros < digit; digit /= 10) {
+            out.append('0');
+        }
+        return out.append(micros).append('Z');
+    }
+
+    /** A JSON string: quotes, backslashes and control characters escaped; null as null. */
+    static StringBuilder appendString(StringBuilder out, String value) {
+        if (value == null) {
+            return out.append("null");
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    /** Closes and queues a line, waiting for room when the writer is behind; an interrupt is kept for later. */
+    private static void enqueue(StringBuilder text) {
+        byte[] line = text.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
         boolean interrupted = false;
         while (true) {
             try {
@@ -100,6 +182,14 @@ public final class Log {
         QUEUED.incrementAndGet();
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void linger() {
+        try {
+            Thread.sleep(LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            // The writer is never interrupted on purpose; it goes on.
         }
     }
 
@@ -125,6 +215,7 @@ public final class Log {
             }
             buffer.reset();
             batch.clear();
+            linger();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.desafios.common;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,6 @@ public final class RequestIds {
 
     /** A new random id: 16 hex characters. */
     public static String generate() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 }

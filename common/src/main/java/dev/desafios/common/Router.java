@@ -1,6 +1,5 @@
 package dev.desafios.common;
 
-import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -92,12 +91,7 @@ public final class Router implements HttpHandler {
             response = Response.problem(Problem.internal(), path, requestId);
         }
         send(exchange, response, requestId);
-        Log.info("request", new JsonObject()
-                .add("method", exchange.getRequestMethod())
-                .add("path", path)
-                .add("status", response.status())
-                .add("ms", (System.nanoTime() - start) / 1_000_000)
-                .add("requestId", requestId));
+        Log.request(exchange.getRequestMethod(), path, response.status(), (System.nanoTime() - start) / 1_000_000, requestId);
     }
 
     private Response dispatch(HttpExchange exchange, String path, String requestId) throws Exception {

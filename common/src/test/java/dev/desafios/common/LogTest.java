@@ -1,0 +1,68 @@
+package dev.desafios.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogTest {
+    /** The lines the writer puts on stdout while {@code logging} runs. */
+    private static List<String> captured(Runnable logging) {
+        PrintStream original = System.out;
+        var bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            logging.run();
+            Log.flush();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void request_hostileValues_oneValidJsonLineWithTheValuesIntact() {
+        String path = "/a\"b\\c\n\r\t\u0001\u2028é😀";
+        List<String> lines = captured(() -> Log.request("GET", path, 404, 12, "id-1"));
+
+        assertEquals(1, lines.size(), "one line, its newline escaped: " + lines);
+        JsonObject line = Json.parse(lines.get(0)).asObject();
+        assertEquals("request", line.getString("msg", null));
+        assertEquals("INFO", line.getString("level", null));
+        assertEquals("GET", line.getString("method", null));
+        assertEquals(path, line.getString("path", null));
+        assertEquals(404, line.getInt("status", -1));
+        assertEquals(12, line.getLong("ms", -1));
+        assertEquals("id-1", line.getString("requestId", null));
+    }
+
+    @Test
+    void info_fields_keptWithTheirJsonTypes() {
+        List<String> lines = captured(() -> Log.info("upstream addresses",
+                new JsonObject().add("n", 3).add("up", true).add("name", "users\"x")));
+
+        JsonObject line = Json.parse(lines.get(0)).asObject();
+        assertEquals(3, line.getInt("n", -1));
+        assertTrue(line.getBoolean("up", false));
+        assertEquals("users\"x", line.getString("name", null));
+    }
+
+    @Test
+    void timestamp_isoInstantWithMicroseconds() {
+        for (Instant at : List.of(Instant.parse("2026-11-23T09:44:33.868790565Z"),
+                Instant.parse("2026-11-23T09:44:33.000005Z"), Instant.parse("2026-11-23T09:44:34Z"))) {
+            String text = Log.appendTimestamp(new StringBuilder(), at).toString();
+
+            assertEquals(27, text.length(), text);
+            assertEquals(at.truncatedTo(ChronoUnit.MICROS), Instant.parse(text));
+        }
+    }
+}
