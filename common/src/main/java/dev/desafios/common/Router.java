@@ -91,7 +91,8 @@ public final class Router implements HttpHandler {
             response = Response.problem(Problem.internal(), path, requestId);
         }
         send(exchange, response, requestId);
-        Log.request(exchange.getRequestMethod(), path, response.status(), (System.nanoTime() - start) / 1_000_000, requestId);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        Log.request(exchange.getRequestMethod(), path, response.status(), ms, requestId);
     }
 
     private Response dispatch(HttpExchange exchange, String path, String requestId) throws Exception {
