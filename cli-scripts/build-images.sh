@@ -9,11 +9,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ALL_SERVICES=(svc-api svc-poller svc-sqlite svc-users svc-orders svc-gateway)
 
-# Builds the given modules' images (all when none are given).
+# Builds the given modules' images (all when none are given), each with its
+# application class archive: Jib builds the images, each image's JVM dumps the
+# archive (dump_class_archive), and Jib builds them again with it.
 build_images() {
-  local modules=("$@")
+  local modules=("$@") module list
   ((${#modules[@]})) || modules=("${ALL_SERVICES[@]}")
-  jib_build "$(IFS=,; echo "${modules[*]}")"
+  list=$(IFS=,; echo "${modules[*]}")
+  jib_build "$list"
+  for module in "${modules[@]}"; do
+    dump_class_archive "$DESAFIOS_ROOT/$module" "$IMAGE_PREFIX/$module"
+  done
+  jib_build "$list" -Djib.classArchive
   # A rebuild moves the tags to the new image; the old one is left dangling.
   docker image prune --force --filter label=desafios.project >/dev/null
 }
@@ -22,9 +29,34 @@ build_images() {
 # `jib_build svc-users -Djib.to.image=desafios/svc-users:other`.
 jib_build() {
   local list=$1; shift
-  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" -pl "$list" -am package jib:dockerBuild "$@"
-  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" \
-    -pl "$list" -am package jib:dockerBuild "$@")
+  jib_maven -pl "$list" -am "$@"
+}
+
+# Maven's package and jib:dockerBuild, tests skipped, with the given arguments.
+jib_maven() {
+  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package jib:dockerBuild
+  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package jib:dockerBuild)
+}
+
+# Dumps the class archive of IMAGE (built without one) into
+# MODULE_DIR/target/jib-cds/app.jsa, for the second build to add (the parent
+# pom's class-archive profile): the image's own JVM, flags and class path, and
+# the classes in MODULE_DIR/src/main/cds/classlist (cli-scripts/class-lists.sh
+# writes it). The same list, jars and JVM give the same bytes, so the image
+# stays reproducible. `dump_class_archive MODULE_DIR IMAGE`
+dump_class_archive() {
+  local dir=$1 image=$2 flags output
+  [[ -f $dir/src/main/cds/classlist ]] ||
+    die "no class list at $dir/src/main/cds/classlist; cli-scripts/class-lists.sh writes it"
+  # The entrypoint is java, its flags, -cp and the main class: keep the flags.
+  mapfile -t flags < <(docker image inspect -f '{{range .Config.Entrypoint}}{{println .}}{{end}}' "$image" |
+    sed -e 1d -e '/^-cp$/,$d' | grep -v '^-XX:SharedArchiveFile=')
+  rm -rf "$dir/target/jib-cds" && mkdir -p "$dir/target/jib-cds"
+  if ! output=$(docker run --rm --network none --read-only --memory 256m --user "$(id -u):$(id -g)"     --label desafios.challenge=build --volume "$dir/src/main/cds:/cds:ro"     --volume "$dir/target/jib-cds:/out" --entrypoint java "$image" "${flags[@]}" -Xshare:dump     -XX:SharedClassListFile=/cds/classlist -XX:SharedArchiveFile=/out/app.jsa -cp @/app/jib-classpath-file 2>&1) ||
+    [[ ! -s $dir/target/jib-cds/app.jsa ]]; then
+    printf '%s\n' "$output" | tail -n 20 >&2
+    die "$image: the class archive dump failed"
+  fi
 }
 
 # Builds only the images that are missing: `ensure_images svc-api svc-poller`.

@@ -8,8 +8,9 @@ HELLO_POM=cli-scripts/bench/hello/pom.xml
 
 # Builds desafios/bench-hello with Jib from its own POM (its parent is the
 # project's, so base image, JVM flags and user are the same) when it is missing
-# or stale: not on the current base (else IMAGE's), or other parent JVM flags
-# than IMAGE's (a service appends its own after them): `bench_ensure_hello IMAGE`.
+# or stale: not on the current base (else IMAGE's), other parent JVM flags than
+# IMAGE's (a service appends its own after them), or no class archive where
+# IMAGE has one: `bench_ensure_hello IMAGE`.
 bench_ensure_hello() {
   local image=$1 base flags
   base=$(docker image inspect -f '{{join .RootFS.Layers " "}}' "${JAVA_BASE_IMAGE#docker://}" 2>/dev/null) ||
@@ -17,7 +18,7 @@ bench_ensure_hello() {
   [[ $(bench_base_layers "$image") == "$base" ]] ||
     note "$image is built on another build of the base than $JAVA_BASE_IMAGE; build-images.sh rebuilds it"
   if flags=$(bench_jvm_flags "$HELLO_IMAGE" 2>/dev/null) && [[ $(bench_base_layers "$HELLO_IMAGE") == "$base" &&
-    $(bench_jvm_flags "$image") == "$flags"* ]]; then
+    $(bench_jvm_flags "$image") == "$flags"* ]] && { bench_has_archive "$HELLO_IMAGE" || ! bench_has_archive "$image"; }; then
     return 0
   fi
   timed "Building $HELLO_IMAGE with Jib (missing, or not on this base and JVM flags)" bench_build_hello
@@ -29,11 +30,14 @@ bench_base_layers() {
   jib=$(docker history --no-trunc --format '{{.CreatedBy}}' "$1" | grep -c '^jib-') || true
   docker image inspect -f '{{join .RootFS.Layers " "}}' "$1" | awk -v n="$jib" '{ NF -= n; print }'
 }
+bench_has_archive() { [[ $(bench_jvm_flags "$1") == *-XX:SharedArchiveFile=* ]]; }
 bench_jvm_flags() { docker image inspect -f '{{join .Config.Entrypoint " "}}' "$1" | sed 's/ -cp .*//'; }
 
+# Built as build_images builds a service: with its class archive.
 bench_build_hello() {
-  show ./mvnw -B -q -f "$HELLO_POM" -Djib.base.image="$JAVA_BASE_IMAGE" package jib:dockerBuild
-  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -f "$HELLO_POM" -Djib.base.image="$JAVA_BASE_IMAGE" package jib:dockerBuild)
+  jib_maven -f "$HELLO_POM"
+  dump_class_archive "$DESAFIOS_ROOT/${HELLO_POM%/pom.xml}" "$HELLO_IMAGE"
+  jib_maven -f "$HELLO_POM" -Djib.classArchive
 }
 
 # Prints a port on 127.0.0.1 that nothing answers on, below Linux's ephemeral
