@@ -53,11 +53,6 @@ final class ConnectionPool implements AutoCloseable {
         this.permits = new Semaphore(maxSize, true);
     }
 
-    /** The most connections open at once. */
-    int maxSize() {
-        return maxSize;
-    }
-
     /** Runs the work on a pooled connection, which goes back clean (auto-commit, no open transaction). */
     <T> T withConnection(Work<T> work) throws SQLException {
         acquirePermit();

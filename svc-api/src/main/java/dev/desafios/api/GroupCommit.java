@@ -8,23 +8,32 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
  * Group commit: items submitted at the same time are written together, in batches, by a few
  * writer threads, while each submitter waits for the outcome of its own item. Under load many
  * requests then share one transaction (one WAL flush, one round trip per statement) instead of
- * paying for one each; alone, an item is written at once in a batch of one.
+ * paying for one each; alone, an item is written at once in a batch of one. An item no writer
+ * has taken within the queue wait (the writers are stuck on a store that does not answer) is
+ * given up, and never written: its submitter gets a 503 instead of waiting its turn behind them.
  *
  * @param <T> what is written
  * @param <R> what its writer answers
  */
 final class GroupCommit<T, R> implements AutoCloseable {
 
-    /** One submitted item and the outcome its submitter waits for. */
-    private record Pending<T, R>(T item, CompletableFuture<R> outcome) {
+    /** One submitted item, the outcome its submitter waits for, and whether a writer or its submitter has it. */
+    private record Pending<T, R>(T item, CompletableFuture<R> outcome, AtomicBoolean taken) {
+        /** True for the first caller only: a writer, to write it, or its submitter, to give up on it. */
+        boolean take() {
+            return taken.compareAndSet(false, true);
+        }
     }
 
     private static final Duration POLL = Duration.ofMillis(100);
@@ -33,17 +42,25 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private final int maxBatch;
+    private final Duration queueWait;
+    private final String stalled;
     private final Function<List<T>, List<R>> writer;
     private volatile boolean closed;
 
     /**
      * Starts {@code writerCount} writers, each taking up to {@code maxBatch} items at a time; the
      * writer function answers for every item of a batch, in order, or throws for the whole batch.
+     * An item not taken within {@code queueWait} fails with a 503 whose detail is {@code stalled}.
      */
-    GroupCommit(String name, int writerCount, int maxBatch, Function<List<T>, List<R>> writer) {
+    GroupCommit(String name, int writerCount, int maxBatch, Duration queueWait, String stalled,
+                Function<List<T>, List<R>> writer) {
         this.maxBatch = maxBatch;
+        this.queueWait = queueWait;
+        this.stalled = stalled;
         this.writer = writer;
-        var threads = Thread.ofVirtual().name(name + "-", 1);
+        // Platform threads: a virtual writer would wait for a carrier, behind the requests' threads,
+        // each time a store answers it (under load a batch took 1.9 ms instead of 1.0 ms).
+        var threads = Thread.ofPlatform().daemon().name(name + "-", 1);
         for (int i = 0; i < writerCount; i++) {
             writers.add(threads.start(this::writeUntilClosed));
         }
@@ -51,15 +68,32 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Submits the item and waits for its outcome; a failure is rethrown as the writer raised it. */
     R submit(T item) {
-        var pending = new Pending<T, R>(item, new CompletableFuture<>());
+        var pending = new Pending<T, R>(item, new CompletableFuture<>(), new AtomicBoolean());
         queue.add(pending);
-        if (closed) {
+        if (closed && pending.take()) {
             pending.outcome.completeExceptionally(stopping());
+        }
+        try {
+            pending.outcome.get(queueWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            giveUpUnlessTaken(pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            giveUpUnlessTaken(pending);
+        } catch (ExecutionException e) {
+            // Rethrown below, as the writer raised it.
         }
         try {
             return pending.outcome.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    /** Fails the submitter when no writer has taken its item; else it waits for the writer's outcome. */
+    private void giveUpUnlessTaken(Pending<T, R> pending) {
+        if (pending.take()) {
+            throw Problem.unavailable(stalled);
         }
     }
 
@@ -76,7 +110,10 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 break;
             }
             queue.drainTo(batch, maxBatch - 1);
-            write(batch);
+            batch.removeIf(pending -> !pending.take());
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
             batch.clear();
         }
     }
@@ -115,7 +152,9 @@ final class GroupCommit<T, R> implements AutoCloseable {
             thread.interrupt();
         }
         for (Pending<T, R> left; (left = queue.poll()) != null; ) {
-            left.outcome.completeExceptionally(stopping());
+            if (left.take()) {
+                left.outcome.completeExceptionally(stopping());
+            }
         }
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.Problem;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -19,6 +22,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final String STALLED = "the store is not answering";
 
     /** A writer that takes 20 ms a batch, answers each item doubled, and notes each batch's size. */
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
@@ -31,7 +36,7 @@ class GroupCommitTest {
     @Test
     void submit_concurrently_batchesTheItemsAndAnswersEachItsOwn() throws Exception {
         var answers = new ConcurrentHashMap<Integer, Integer>();
-        try (var commits = new GroupCommit<>("test", 1, 64, slowDoubler);
+        try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, slowDoubler);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100; i++) {
                 int item = i;
@@ -49,7 +54,7 @@ class GroupCommitTest {
 
     @Test
     void submit_alone_isWrittenAtOnceInABatchOfOne() {
-        try (var commits = new GroupCommit<>("test", 2, 64, slowDoubler)) {
+        try (var commits = new GroupCommit<>("test", 2, 64, WAIT, STALLED, slowDoubler)) {
             assertEquals(14, commits.submit(7));
         }
         assertEquals(List.of(1), batchSizes);
@@ -66,7 +71,7 @@ class GroupCommitTest {
             }
             return items;
         };
-        try (var commits = new GroupCommit<>("test", 1, 64, writer);
+        try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, writer);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Integer> first = threads.submit(() -> commits.submit(1));
             var failure = assertThrows(ExecutionException.class, first::get);
@@ -84,7 +89,7 @@ class GroupCommitTest {
             }
             return items;
         };
-        try (var commits = new GroupCommit<>("test", 1, 64, writer)) {
+        try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, writer)) {
             assertEquals(503, assertThrows(Problem.class, () -> commits.submit(1)).status());
             assertEquals(2, commits.submit(2), "the one writer survived the error");
         }
@@ -93,7 +98,7 @@ class GroupCommitTest {
     @Test
     void close_finishesWhatWasSubmittedThenRefuses() throws Exception {
         Map<Integer, Integer> answers = new ConcurrentHashMap<>();
-        var commits = new GroupCommit<>("test", 1, 64, slowDoubler);
+        var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, slowDoubler);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 10; i++) {
                 int item = i;
@@ -106,6 +111,43 @@ class GroupCommitTest {
         assertEquals(10, answers.size(), "submitted before close, answered");
         var refused = assertThrows(Problem.class, () -> commits.submit(99));
         assertEquals(503, refused.status());
+    }
+
+    @Test
+    void submit_whileTheWriterIsStuck_givesUpAfterTheQueueWaitAndTheItemIsNeverWritten() throws Exception {
+        var written = new CopyOnWriteArrayList<Integer>();
+        var stuck = new CountDownLatch(1);
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            if (items.contains(1)) {
+                await(stuck);
+            }
+            written.addAll(items);
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, Duration.ofMillis(100), STALLED, writer);
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> first = threads.submit(() -> commits.submit(1));
+            sleep(50);
+            long start = System.nanoTime();
+            var refused = assertThrows(Problem.class, () -> commits.submit(2));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(503, refused.status());
+            assertEquals(STALLED, refused.getMessage());
+            assertTrue(waitedMs < 1_000, "gave up after the queue wait, not the stuck write: " + waitedMs + " ms");
+            stuck.countDown();
+            assertEquals(1, first.get(5, TimeUnit.SECONDS), "the item the writer had taken is answered");
+            assertEquals(3, commits.submit(3));
+        }
+        assertEquals(List.of(1, 3), new ArrayList<>(written), "the given-up item was never written");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long millis) {
