@@ -11,6 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=bench-lib.sh
 source "$CLI_DIR/bench/bench-lib.sh"
 
+WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-30}
 CONNECTIONS=32
 URL="http://$BIND_ADDRESS:$D3_PORT"
@@ -43,9 +44,9 @@ main() {
   command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
   trap '((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
-  say "Warming up the API for 10 s"
+  say "Warming up the API for $WARMUP s"
   local warm rate
-  warm=$(hey -z 10s -c "$CONNECTIONS" "$URL/")
+  warm=$(hey -z "${WARMUP}s" -c "$CONNECTIONS" "$URL/")
   rate=$(awk '/Requests\/sec/ { printf "%d", $2 }' <<<"$warm")
   local before after out requests
   # hey gives each connection requests/connections of them: a multiple is sent exactly.
