@@ -64,7 +64,7 @@ final class PostgresRedisVisitStore implements VisitStore {
      * next batch, so batches grow with the load. More writers split them (32 clients: 9.8k
      * requests/s with one writer, 8.9k with two, 6.5k with eight).
      */
-    private static final int WRITERS = 2;
+    private static final int WRITERS = 1;
     /**
      * How long an access waits for the writer to take it. Longer only when the writer is stuck
      * on a store that does not answer: then a 503 at once, rather than one after another timeout.
@@ -120,27 +120,18 @@ final class PostgresRedisVisitStore implements VisitStore {
     }
 
     /** The rows, then the counter, then the commit; the answers in the order of the accesses. */
-    static final java.util.concurrent.atomic.LongAdder B = new java.util.concurrent.atomic.LongAdder(), N = new java.util.concurrent.atomic.LongAdder(), T0 = new java.util.concurrent.atomic.LongAdder(), T1 = new java.util.concurrent.atomic.LongAdder(), T2 = new java.util.concurrent.atomic.LongAdder(), T3 = new java.util.concurrent.atomic.LongAdder();
     private List<JsonObject> writeAll(List<Access> accesses) throws SQLException {
-        long a = System.nanoTime();
         return postgres.withConnection(connection -> {
-            long b = System.nanoTime();
             connection.setAutoCommit(false);
             List<Long> ids = insert(connection, accesses);
-            long c = System.nanoTime();
             int count = accesses.size();
             long last = redis(jedis -> jedis.incrBy(COUNTER_KEY, count));
-            long d = System.nanoTime();
-            B.increment(); N.add(count); T0.add(b - a); T1.add(c - b); T2.add(d - c);
-            if (B.sum() % 5000 == 0) { long bb = B.sum(); Log.info("batches", new JsonObject().add("avg", N.sum() / (double) bb).add("borrowUs", T0.sum() / bb / 1000).add("insertUs", T1.sum() / bb / 1000).add("incrUs", T2.sum() / bb / 1000).add("commitUs", T3.sum() / bb / 1000)); }
             var results = new ArrayList<JsonObject>(count);
             for (int i = 0; i < count; i++) {
                 results.add(new JsonObject().add("visits", last - count + 1 + i).add("accessId", ids.get(i)));
             }
             try {
-                long e0 = System.nanoTime();
                 connection.commit();
-                T3.add(System.nanoTime() - e0);
             } catch (SQLException e) {
                 throw isServerShutdown(e) ? new CommitCutShort(e, ids, results) : e;
             }
