@@ -52,7 +52,12 @@ dump_class_archive() {
   mapfile -t flags < <(docker image inspect -f '{{range .Config.Entrypoint}}{{println .}}{{end}}' "$image" |
     sed -e 1d -e '/^-cp$/,$d' | grep -v '^-XX:SharedArchiveFile=')
   rm -rf "$dir/target/jib-cds" && mkdir -p "$dir/target/jib-cds"
-  if ! output=$(docker run --rm --network none --read-only --memory 256m --user "$(id -u):$(id -g)"     --label desafios.challenge=build --volume "$dir/src/main/cds:/cds:ro"     --volume "$dir/target/jib-cds:/out" --entrypoint java "$image" "${flags[@]}" -Xshare:dump     -XX:SharedClassListFile=/cds/classlist -XX:SharedArchiveFile=/out/app.jsa -cp @/app/jib-classpath-file 2>&1) ||
+  local dump=(docker run --rm --network none --read-only --memory 256m --user "$(id -u):$(id -g)"
+    --label desafios.challenge=build --volume "$dir/src/main/cds:/cds:ro" --volume "$dir/target/jib-cds:/out"
+    --entrypoint java "$image" "${flags[@]}" -Xshare:dump -XX:SharedClassListFile=/cds/classlist
+    -XX:SharedArchiveFile=/out/app.jsa -cp @/app/jib-classpath-file)
+  show "${dump[@]}"
+  if ! output=$("${dump[@]}" 2>&1) ||
     [[ ! -s $dir/target/jib-cds/app.jsa ]]; then
     printf '%s\n' "$output" | tail -n 20 >&2
     die "$image: the class archive dump failed"

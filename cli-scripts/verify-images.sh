@@ -43,7 +43,7 @@ bad_port_refused() {
 class_archive_used() {
   local module output
   for module in "${ALL_SERVICES[@]}"; do
-    output=$(timeout 60 docker run --rm --read-only --network none --label desafios.challenge=images \
+    output=$(timeout 60 docker run --rm --read-only --network none --memory 256m --label desafios.challenge=images \
       --env PORT=abc --env JAVA_TOOL_OPTIONS='-Xshare:on -Xlog:class+load=info' "$IMAGE_PREFIX/$module" 2>&1) || true
     grep -q ' dev\.desafios\.common\.Config source: shared objects file$' <<<"$output" ||
       { err "$module did not load its classes from its class archive:"; tail -n 5 <<<"$output" >&2; return 1; }

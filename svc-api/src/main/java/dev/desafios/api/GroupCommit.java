@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Group commit: items submitted at the same time are written together, in batches, by a few
- * writer threads, while each submitter waits for the outcome of its own item. Under load many
+ * writer threads (platform threads), while each submitter waits for the outcome of its own item. Under load many
  * requests then share one transaction (one WAL flush, one round trip per statement) instead of
  * paying for one each; alone, an item is written at once in a batch of one. An item no writer
  * has taken within the queue wait (the writers are stuck on a store that does not answer) is

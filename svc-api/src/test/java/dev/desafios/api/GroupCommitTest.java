@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class GroupCommitTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -114,11 +115,14 @@ class GroupCommitTest {
     }
 
     @Test
+    @Timeout(30)
     void submit_whileTheWriterIsStuck_givesUpAfterTheQueueWaitAndTheItemIsNeverWritten() throws Exception {
         var written = new CopyOnWriteArrayList<Integer>();
         var stuck = new CountDownLatch(1);
+        var tookFirst = new CountDownLatch(1);
         Function<List<Integer>, List<Integer>> writer = items -> {
             if (items.contains(1)) {
+                tookFirst.countDown();
                 await(stuck);
             }
             written.addAll(items);
@@ -127,7 +131,7 @@ class GroupCommitTest {
         try (var commits = new GroupCommit<>("test", 1, 64, Duration.ofMillis(100), STALLED, writer);
              var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Integer> first = threads.submit(() -> commits.submit(1));
-            sleep(50);
+            assertTrue(tookFirst.await(5, TimeUnit.SECONDS), "the writer took the first item");
             long start = System.nanoTime();
             var refused = assertThrows(Problem.class, () -> commits.submit(2));
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
