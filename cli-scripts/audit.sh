@@ -9,9 +9,12 @@
 set -Eeuo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=loopback.sh
+source "$CLI_DIR/loopback.sh"
 
 FINDINGS=0
 finding() { FINDINGS=$((FINDINGS + 1)); printf '  FINDING  %s: %s\n' "$1" "$2"; }
+warning() { printf '  WARNING  %s: %s\n' "$1" "${*:2}"; }
 
 # One inspect field of a container (Go template).
 field() { docker inspect -f "$2" "$1"; }
@@ -50,6 +53,7 @@ audit_container() {
   local binding
   for binding in $(field "$c" '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}}:{{.HostPort}} {{end}}{{end}}'); do
     [[ $binding == "$BIND_ADDRESS":* || -n $service ]] || finding "$c" "port published on $binding, not $BIND_ADDRESS"
+    [[ $binding != 127.* ]] || audit_loopback "$c" "${binding##*:}"
   done
   [[ $(field "$c" '{{range .Mounts}}{{.Source}} {{end}}') != *docker.sock* ]] || finding "$c" "mounts the docker socket"
   [[ $(field "$c" '{{.HostConfig.LogConfig.Type}}') == local ||
@@ -62,6 +66,30 @@ audit_container() {
   done < <(field "$c" '{{range .Config.Env}}{{println .}}{{end}}')
   [[ ! $(field "$c" '{{join .Config.Cmd " "}} {{join .Config.Entrypoint " "}}') =~ (requirepass|password=|PASSWORD=) ]] ||
     finding "$c" "secret on the command line"
+}
+
+# A port published on 127.0.0.1 must not answer a neighbour that sends packets
+# addressed to 127.0.0.1 to this machine (loopback.sh). Probed from a network
+# namespace of the audit's own; a finding when set-up started the engine (its
+# guard should hold), a warning with the fix otherwise.
+audit_loopback() {
+  local c=$1 port=$2 reached
+  if ((EUID != 0)); then
+    warning "$c" "port $port: not probed from another interface (needs root)"
+    return
+  fi
+  reached=$(loopback_probe "$port")
+  if ((reached == 0)); then
+    note "$c: port $port takes no packet addressed to 127.0.0.1 from another interface"
+    return 0
+  fi
+  if engine_started_by_setup; then
+    finding "$c" "port $port on 127.0.0.1 answers packets from another interface (the loopback guard is missing)"
+  else
+    warning "$c" "port $port on 127.0.0.1 answers packets addressed to 127.0.0.1 from another interface" \
+      "(this engine was not started by set-up); fix: iptables -t raw -I PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP" \
+      "(as later engines do), see docs/security.md"
+  fi
 }
 
 # Challenge 5: the internal network is --internal and only the gateway publishes.

@@ -8,6 +8,8 @@ CLI_DIR="$DESAFIOS_ROOT/cli-scripts"
 # Secrets and other local state live outside git (and outside the repository).
 STATE_DIR=${DESAFIOS_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/desafios}
 BIND_ADDRESS=${BIND_ADDRESS:-127.0.0.1}
+# The pid of a dockerd that set-up started (and stops again); absent otherwise.
+ENGINE_PIDFILE="$STATE_DIR/dockerd.pid"
 
 # --- output ---------------------------------------------------------------
 
