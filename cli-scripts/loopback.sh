@@ -58,7 +58,7 @@ loopback_probe() {
     sysctl -qw net.ipv4.conf.$ns_end.route_localnet=1
     ip route add 127.0.0.1/32 via $host_ip dev $ns_end onlink"
   before=$(loopback_dnat_packets "$port")
-  ip netns exec "$ns" timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || true
+  ip netns exec "$ns" timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || true
   after=$(loopback_dnat_packets "$port")
   ip link del "$host_end" 2>/dev/null || true
   ip netns del "$ns"
