@@ -19,6 +19,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -171,7 +172,9 @@ final class Upstream {
         long left = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
         HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery))
                 .timeout(Duration.ofNanos(left)).build();
-        return HttpCalls.await(client.sendAsync(built, BoundedBody.handler(maxBodyBytes)), deadline);
+        // A HEAD answer's Content-Length is the size of a GET's body, which never comes.
+        return HttpCalls.await(client.sendAsync(built, built.method().equals("HEAD")
+                ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes)), deadline);
     }
 
     /**

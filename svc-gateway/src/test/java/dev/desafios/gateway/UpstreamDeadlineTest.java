@@ -94,6 +94,17 @@ class UpstreamDeadlineTest {
     }
 
     @Test
+    void head_lengthOverTheLimit_passedWithoutABody() {
+        users.answer(FakeUpstream.json(200, "[" + "1,".repeat(2000) + "1]"));
+
+        HttpResponse<String> response = gateway.http.send(gateway.http.request("/api/users")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertEquals(200, response.statusCode());
+        assertEquals("HEAD", users.received().get(0).method());
+    }
+
+    @Test
     void stop_callInFlightPastTheDrain_cancelledAndStopEnds() throws Exception {
         gateway.close();
         gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
