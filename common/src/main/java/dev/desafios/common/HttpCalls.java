@@ -88,10 +88,42 @@ public final class HttpCalls implements AutoCloseable {
         HttpRequest built = request.timeout(deadline).header(RequestIds.HEADER, requestId).build();
         String name = service != null ? service : built.uri().getHost();
         try {
-            return await(client.sendAsync(built, BoundedBody.handler(maxBodyBytes)), end);
+            return await(sendApart(built), end);
         } catch (IOException | RuntimeException e) {
             throw failure(name, e);
         }
+    }
+
+    /**
+     * The call, started on a thread of its own: the client resolves the host name on the thread
+     * that starts the call, before any of its timers runs, and Docker's DNS can take seconds to
+     * say that a name whose containers are all stopped is gone. Cancelling the result cancels the
+     * exchange.
+     */
+    private CompletableFuture<HttpResponse<byte[]>> sendApart(HttpRequest request) {
+        var call = new CompletableFuture<HttpResponse<byte[]>>();
+        Thread.ofVirtual().name("http-call").start(() -> {
+            CompletableFuture<HttpResponse<byte[]>> exchange;
+            try {
+                exchange = client.sendAsync(request, BoundedBody.handler(maxBodyBytes));
+            } catch (RuntimeException e) {
+                call.completeExceptionally(e);
+                return;
+            }
+            exchange.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    call.completeExceptionally(failure);
+                } else {
+                    call.complete(response);
+                }
+            });
+            call.whenComplete((response, failure) -> {
+                if (call.isCancelled()) {
+                    exchange.cancel(true);
+                }
+            });
+        });
+        return call;
     }
 
     /**
