@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -384,15 +385,31 @@ final class Upstream {
         }
     }
 
+    /**
+     * Asks every address at once. An address whose /health stays silent (connected, asked, no
+     * answer in time: a paused or hung replica) while another address of the same name answered
+     * 200 in the same round is set aside: the gateway itself was able to hear an answer, so the
+     * silence is the address's. A round where every address is silent says nothing (it may be the
+     * gateway that is starved).
+     */
     private Probe probeAll(String requestId) {
         List<Target> targets = resolution().targets;
-        var answers = new ArrayList<Future<Boolean>>();
+        var answers = new ArrayList<Future<Health>>();
         for (Target target : targets) {
             answers.add(Forks.fork(() -> probe(target, requestId)));
         }
-        int up = 0;
-        for (Future<Boolean> answer : answers) {
-            up += Forks.joinQuietly(answer, false) ? 1 : 0;
+        var results = new ArrayList<Health>();
+        for (Future<Health> answer : answers) {
+            results.add(Forks.joinQuietly(answer, Health.FAILED));
+        }
+        int up = (int) results.stream().filter(result -> result == Health.UP).count();
+        if (up > 0) {
+            for (int i = 0; i < targets.size(); i++) {
+                if (results.get(i) == Health.SILENT) {
+                    setAside(targets.get(i), "its /health did not answer within " + probeTimeout.toMillis()
+                            + " ms while another address answered");
+                }
+            }
         }
         return new Probe(targets.size(), up);
     }
@@ -401,7 +418,9 @@ final class Upstream {
     record Probe(int addresses, int up) {
     }
 
-    private boolean probe(Target target, String requestId) {
+    private enum Health { UP, SILENT, FAILED }
+
+    private Health probe(Target target, String requestId) {
         long deadline = System.nanoTime() + probeTimeout.toNanos();
         var request = HttpRequest.newBuilder(URI.create(target.origin + "/health")).GET()
                 .timeout(probeTimeout).header(RequestIds.HEADER, requestId).build();
@@ -411,12 +430,13 @@ final class Upstream {
             if (up) {
                 target.asideUntil = 0;
             }
-            return up;
+            return up ? Health.UP : Health.FAILED;
         } catch (IOException e) {
             if (HttpCalls.connectFailed(e)) {
                 suspect(target, e);
+                return Health.FAILED;
             }
-            return false;
+            return e instanceof HttpTimeoutException ? Health.SILENT : Health.FAILED;
         }
     }
 }
