@@ -38,6 +38,29 @@ edge_headers() {
   check "both users replicas still serve" served_by_several "$GW/api/users/1" 8
 }
 
+# Five GETs in a row answered 200, each within a second.
+edge_five_quick() {
+  local i
+  for ((i = 0; i < 5; i++)); do
+    http GET "$GW/api/users/1"
+    status_is 200 && faults_lt "$HTTP_SECONDS" 1 || return 1
+  done
+}
+
+edge_paused_replica() {
+  say "One of two users replicas paused (connects succeed, nothing answers)"
+  local begin=$EPOCHREALTIME took
+  dkq pause desafio5-users-2
+  retry 12 0.25 edge_five_quick || true
+  took=$(faults_elapsed "$begin" "$EPOCHREALTIME")
+  note "five quick 200s in a row again after $took s"
+  check "a paused replica leaves rotation within 10 s (its /health is silent while the other answers)" \
+    faults_lt "$took" 10
+  dkq unpause desafio5-users-2
+  retry 40 0.5 served_by_several "$GW/api/users/1" 6 >/dev/null
+  check "unpaused, it is back in rotation" served_by_several "$GW/api/users/1" 8
+}
+
 # Holds COUNT connections to the gateway, each with part of a request line,
 # until the file STOP exists; writes how many it opened to READY, then closes
 # them all at once.

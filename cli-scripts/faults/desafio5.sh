@@ -114,6 +114,7 @@ main() {
   wait_healthy desafio5-users-2
   USERS_NAMES=(desafio5-users desafio5-users-2)
   edge_headers
+  edge_paused_replica
   edge_slow_connections
   edge_trickle
   say "The gateway stopped under load"
