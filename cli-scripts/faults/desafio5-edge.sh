@@ -61,36 +61,12 @@ edge_paused_replica() {
   check "unpaused, it is back in rotation" served_by_several "$GW/api/users/1" 8
 }
 
-# Holds COUNT connections to the gateway, each with part of a request line,
-# until the file STOP exists; writes how many it opened to READY, then closes
-# them all at once.
-edge_hold_connections() {
-  python3 - "$1" "$D5_PORT" "$BIND_ADDRESS" "$2" "$3" <<'PY'
-import os, socket, sys, time
-count, port, host, ready, stop = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-held = []
-for _ in range(count):
-    try:
-        s = socket.create_connection((host, port), timeout=5)
-        s.sendall(b"GET /api/users/1 HT")
-        held.append(s)
-    except OSError:
-        pass
-with open(ready, "w") as f:
-    f.write(str(len(held)))
-end = time.time() + 30
-while not os.path.exists(stop) and time.time() < end:
-    time.sleep(0.05)
-for s in held:
-    s.close()
-PY
-}
-
 edge_slow_connections() {
   say "$SLOW_CONNECTIONS connections that send part of a request line, then nothing"
   local ready=$FAULTS_WORK/held stop=$FAULTS_WORK/held.stop load=$FAULTS_WORK/during pid i
-  note "python3 opens $SLOW_CONNECTIONS sockets to $GW, sends 'GET /api/users/1 HT' on each, holds them, closes them at once"
-  edge_hold_connections "$SLOW_CONNECTIONS" "$ready" "$stop" & pid=$!
+  show python3 "$CLI_DIR/faults/hold-connections.py" "$SLOW_CONNECTIONS" "$BIND_ADDRESS" "$D5_PORT" "$ready" "$stop"
+  python3 "$CLI_DIR/faults/hold-connections.py" "$SLOW_CONNECTIONS" "$BIND_ADDRESS" "$D5_PORT" "$ready" "$stop" &
+  pid=$!
   retry 120 0.25 test -s "$ready" || { kill "$pid"; return 1; }
   for ((i = 0; i < 20; i++)); do
     curl -s -o /dev/null -w '0 0 %{http_code} %{time_total}\n' --max-time 5 "$GW/api/users/1" >>"$load" || echo "0 1 000 5" >>"$load"
