@@ -7,6 +7,11 @@
 # bodies streamed over 2 s): the in-flight requests complete, no request gets a
 # reset or an empty reply (only refused connections once it stopped listening),
 # and it exits by itself (0 or 143, its "stopped" line logged) in under 10 s.
+# With both replicas back, the edge faults of desafio5-edge.sh: requests a
+# replica will not read and 1500 half-sent request lines take no address out of
+# rotation; spoofed forwarding headers do not reach the upstream; a trickling
+# body is a 504 at the deadline, and a gateway stopped during it exits by
+# itself. At the end, every container of the challenge has restart count 0.
 # Restores the challenge as it found it (its replica count; brought up and
 # down again when it was not running).
 set -Eeuo pipefail
@@ -14,6 +19,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=faults-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
+# shellcheck source=desafio5-edge.sh
+source "$(dirname "${BASH_SOURCE[0]}")/desafio5-edge.sh"
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
 REPLICAS=1
@@ -24,6 +31,7 @@ ONE_REPLICA_SECONDS=3
 
 faults_restore() {
   docker unpause desafio5-users >/dev/null 2>&1 || true
+  remove_containers "$FAULT_USERS" >/dev/null
   [[ -n $FAULTS_BROUGHT_UP ]] && return 0
   say "Restoring challenge 5 ($REPLICAS users replica(s))"
   USERS_REPLICAS=$REPLICAS "$CLI_DIR/desafio5/up.sh" >/dev/null
@@ -78,6 +86,8 @@ main() {
   say "Fault, challenge 5: upstreams killed, paused and stopped; the gateway stopped under load"
   faults_ensure_up 5 desafio5-users desafio5-orders desafio5-gateway
   REPLICAS=$(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5 | grep -c '^desafio5-users' || true)
+  # The first faults need users to be one container (restored on exit).
+  ((REPLICAS <= 1)) || USERS_REPLICAS=1 "$CLI_DIR/desafio5/up.sh" >/dev/null
   dkq kill desafio5-users
   check "users killed: the gateway answers a 502/503 problem within a second" \
     problem_within_a_second GET "$GW/api/users/1" '50[23]'
@@ -100,8 +110,16 @@ main() {
   faults_stop_load "$load"
   note "GETs: $(wc -l <"$load"), failed: $(faults_count "$load" '$2 != 0 || $3 != 200'), slowest $(faults_max_seconds "$load") s"
   check "one of two replicas stopped under load: zero failed GETs" none_failed "$load"
+  dkq start desafio5-users-2
+  wait_healthy desafio5-users-2
+  USERS_NAMES=(desafio5-users desafio5-users-2)
+  edge_headers
+  edge_paused_replica
+  edge_slow_connections
+  edge_trickle
   say "The gateway stopped under load"
   gateway_stop
+  check "every container of challenge 5 reports restart count 0" edge_no_restarts
   checks_done "Fault, challenge 5"
 }
 

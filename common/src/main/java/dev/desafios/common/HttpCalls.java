@@ -10,19 +10,40 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Outbound HTTP with a connect timeout and a whole-request timeout on every call, the request id
- * forwarded, and failures mapped once: refused or reset 502, timeout 504, no address 503.
+ * Outbound HTTP with one deadline per call (connect, headers and the whole body), a bound on the
+ * body, the request id forwarded, and failures mapped once: refused or reset 502, timeout 504, no
+ * address 503. Problems name the service called, never its host or port.
  */
-public final class HttpCalls {
-    private final HttpClient client;
-    private final Duration requestTimeout;
+public final class HttpCalls implements AutoCloseable {
+    /** The largest response body read when none is given: far above any answer of these services. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-    /** A client whose calls connect within {@code connectTimeout} and finish within {@code requestTimeout}. */
-    public HttpCalls(Duration connectTimeout, Duration requestTimeout) {
+    private final String service;
+    private final HttpClient client;
+    private final Duration deadline;
+    private final long maxBodyBytes;
+
+    /** Calls that connect within {@code connectTimeout} and end, body read, within {@code deadline}. */
+    public HttpCalls(Duration connectTimeout, Duration deadline) {
+        this(null, connectTimeout, deadline, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /**
+     * Calls to {@code service} (the name problems use; null for the host called) that connect within
+     * {@code connectTimeout}, end within {@code deadline} and read bodies of at most {@code maxBodyBytes}.
+     */
+    public HttpCalls(String service, Duration connectTimeout, Duration deadline, long maxBodyBytes) {
+        this.service = service;
         this.client = newClient(connectTimeout);
-        this.requestTimeout = requestTimeout;
+        this.deadline = deadline;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /**
@@ -42,39 +63,122 @@ public final class HttpCalls {
                 .build();
     }
 
+    /**
+     * What a server closes on stop: the client's calls still in flight are cancelled at once.
+     * {@link HttpClient#close()} would wait for them, without bound when a body never ends.
+     */
+    public static AutoCloseable cancelOnClose(HttpClient client) {
+        return client::shutdownNow;
+    }
+
+    /** Cancels the calls still in flight. */
+    @Override
+    public void close() {
+        client.shutdownNow();
+    }
+
     /** A GET of the URI carrying the request id; the response whatever its status. */
     public HttpResponse<byte[]> get(URI uri, String requestId) {
         return send(HttpRequest.newBuilder(uri).GET(), requestId);
     }
 
-    /** Sends the request with the timeout and request id; transport failures become a {@link Problem}. */
+    /** Sends the request within the deadline with the request id; transport failures become a {@link Problem}. */
     public HttpResponse<byte[]> send(HttpRequest.Builder request, String requestId) {
-        HttpRequest built = request.timeout(requestTimeout).header(RequestIds.HEADER, requestId).build();
+        long end = System.nanoTime() + deadline.toNanos();
+        HttpRequest built = request.timeout(deadline).header(RequestIds.HEADER, requestId).build();
+        String name = service != null ? service : built.uri().getHost();
         try {
-            return client.send(built, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Problem.unavailable("the call to " + hostOf(built) + " was interrupted");
+            return await(sendApart(built), end);
         } catch (IOException | RuntimeException e) {
-            throw failure(hostOf(built), e);
+            throw failure(name, e);
         }
     }
 
-    /** Maps a transport failure to the problem a client should see (RFC 9110). */
-    public static Problem failure(String host, Throwable e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return Problem.gatewayTimeout(host + " did not accept a connection in time");
+    /**
+     * The call, started on a thread of its own: the client resolves the host name on the thread
+     * that starts the call, before any of its timers runs, and Docker's DNS can take seconds to
+     * say that a name whose containers are all stopped is gone. Cancelling the result cancels the
+     * exchange.
+     */
+    private CompletableFuture<HttpResponse<byte[]>> sendApart(HttpRequest request) {
+        var call = new CompletableFuture<HttpResponse<byte[]>>();
+        Thread.ofVirtual().name("http-call").start(() -> {
+            CompletableFuture<HttpResponse<byte[]>> exchange;
+            try {
+                exchange = client.sendAsync(request, BoundedBody.handler(maxBodyBytes));
+            } catch (RuntimeException e) {
+                call.completeExceptionally(e);
+                return;
+            }
+            exchange.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    call.completeExceptionally(failure);
+                } else {
+                    call.complete(response);
+                }
+            });
+            call.whenComplete((response, failure) -> {
+                if (call.isCancelled()) {
+                    exchange.cancel(true);
+                }
+            });
+        });
+        return call;
+    }
+
+    /**
+     * The call's response once its body is read, or, at {@code deadlineNanos} ({@link System#nanoTime()}),
+     * the call cancelled and an {@link HttpTimeoutException}. The JDK client's own request timeout
+     * stops at the response headers: a body that trickles would hold the call for ever.
+     */
+    public static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> call, long deadlineNanos)
+            throws IOException {
+        try {
+            return call.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HttpTimeoutException("no whole answer within the deadline");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("the call was interrupted", e);
+        } catch (CancellationException e) {
+            throw new IOException("the call was cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IOException(cause);
         }
-        if (e instanceof HttpTimeoutException) {
-            return Problem.gatewayTimeout(host + " did not answer in time");
+    }
+
+    /** Whether the call failed while connecting (refused, unreachable, connect timeout): nothing was sent. */
+    public static boolean connectFailed(Throwable e) {
+        return hasCause(e, HttpConnectTimeoutException.class) || hasCause(e, ConnectException.class);
+    }
+
+    /** Maps a transport failure of a call to {@code service} to the problem a client should see (RFC 9110). */
+    public static Problem failure(String service, Throwable e) {
+        if (hasCause(e, BoundedBody.TooLarge.class)) {
+            return Problem.badGateway(service + " answered a body over the size limit");
+        }
+        if (hasCause(e, HttpConnectTimeoutException.class)) {
+            return Problem.gatewayTimeout(service + " did not accept a connection in time");
+        }
+        if (hasCause(e, HttpTimeoutException.class)) {
+            return Problem.gatewayTimeout(service + " did not answer in time");
         }
         if (hasCause(e, UnresolvedAddressException.class) || hasCause(e, java.net.UnknownHostException.class)) {
-            return Problem.unavailable(host + " has no running instance (the name does not resolve)");
+            return Problem.unavailable(service + " has no running instance (the name does not resolve)");
         }
         if (hasCause(e, ConnectException.class)) {
-            return Problem.badGateway(host + " refused the connection");
+            return Problem.badGateway(service + " refused the connection");
         }
-        return Problem.badGateway(host + " failed: the connection was reset or closed");
+        return Problem.badGateway(service + " failed: the connection was reset or closed");
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
@@ -84,10 +188,5 @@ public final class HttpCalls {
             }
         }
         return false;
-    }
-
-    private static String hostOf(HttpRequest request) {
-        URI uri = request.uri();
-        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 }

@@ -128,7 +128,7 @@ public final class Router implements HttpHandler {
             headers.set(RequestIds.HEADER, requestId);
             headers.set("X-Content-Type-Options", "nosniff");
             always.values().forEach(headers::set);
-            response.headers().values().forEach(headers::set);
+            response.headers().lists().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
             boolean noBody = response.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
             // sendResponseHeaders: -1 means no body; 0 would mean chunked.
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);

@@ -54,7 +54,7 @@ class HttpCallsTest {
         Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
 
         assertEquals(502, problem.status());
-        assertTrue(problem.getMessage().contains("127.0.0.1:" + upstream.port()), problem.getMessage());
+        assertEquals("127.0.0.1 refused the connection", problem.getMessage());
     }
 
     @Test
@@ -65,6 +65,79 @@ class HttpCallsTest {
 
         assertEquals(504, problem.status());
         assertEquals(1, upstream.received().size());
+    }
+
+    @Test
+    void get_namedService_problemsNameItNeverTheHostOrPort() {
+        var users = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofMillis(300), 1024);
+        upstream.close();
+
+        Problem problem = assertThrows(Problem.class, () -> users.get(upstream.uri("/"), "r"));
+
+        assertEquals("users refused the connection", problem.getMessage());
+    }
+
+    @Test
+    void get_bodyTrickles_504AtTheDeadline() {
+        upstream.answer(FakeUpstream.json(200, "{\"name\":\"" + "x".repeat(100) + "\"}").trickled(Duration.ofMillis(20)));
+
+        long start = System.nanoTime();
+        Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(504, problem.status());
+        assertTrue(tookMs < 1000, "answered after " + tookMs + " ms");
+    }
+
+    @Test
+    void get_bodyStalls_504AtTheDeadline() {
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").trickled(Duration.ofMinutes(1)));
+
+        long start = System.nanoTime();
+        Problem problem = assertThrows(Problem.class, () -> calls.get(upstream.uri("/"), "r"));
+
+        assertEquals(504, problem.status());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
+    }
+
+    @Test
+    void get_bodyOverTheLimit_502() {
+        var small = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofSeconds(1), 100);
+        upstream.answer(FakeUpstream.json(200, "[" + "1,".repeat(100) + "1]"));
+
+        Problem problem = assertThrows(Problem.class, () -> small.get(upstream.uri("/"), "r"));
+
+        assertEquals(502, problem.status());
+        assertEquals("users answered a body over the size limit", problem.getMessage());
+    }
+
+    @Test
+    void get_closeDelimitedBodyOverTheLimit_502() {
+        var small = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofSeconds(1), 100);
+        upstream.answer(new FakeUpstream.Answer(0, null, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
+                + "x".repeat(5000), Duration.ZERO));
+
+        assertEquals(502, assertThrows(Problem.class, () -> small.get(upstream.uri("/"), "r")).status());
+    }
+
+    @Test
+    void close_callInFlight_cancelledAtOnce() throws Exception {
+        var slow = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofMinutes(1), 1024);
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").trickled(Duration.ofMinutes(1)));
+        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return slow.get(upstream.uri("/"), "r").statusCode();
+            } catch (Problem problem) {
+                return problem.status();
+            }
+        });
+        for (int i = 0; i < 100 && upstream.received().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+
+        slow.close();
+
+        assertEquals(502, inFlight.get(2, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test

@@ -30,10 +30,12 @@ public final class GatewayService {
         var config = new Config(env);
         int port = port0 ? 0 : config.port();
         var settings = GatewaySettings.from(config);
-        HttpClient client = HttpCalls.newClient(settings.connectTimeout());
-        var users = new Upstream("users", settings.usersUrl(), addresses, client, settings);
-        var orders = new Upstream("orders", settings.ordersUrl(), addresses, client, settings);
-        var gateway = new Gateway(new Proxy(settings.requestTimeout()), users, orders);
+        HttpClient http = HttpCalls.newClient(settings.connectTimeout());
+        // On stop, calls still in flight after the drain are cancelled, not waited for.
+        AutoCloseable client = HttpCalls.cancelOnClose(http);
+        var users = new Upstream("users", settings.usersUrl(), addresses, http, settings);
+        var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings);
+        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()), users, orders);
         var router = new Router(settings.maxBodyBytes());
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);

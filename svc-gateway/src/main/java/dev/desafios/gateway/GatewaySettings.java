@@ -1,6 +1,7 @@
 package dev.desafios.gateway;
 
 import dev.desafios.common.Config;
+import dev.desafios.common.HttpCalls;
 import java.net.URI;
 import java.time.Duration;
 
@@ -13,16 +14,20 @@ import java.time.Duration;
  *                       connection takes well under a millisecond, and a replica that has just
  *                       vanished (its address no longer answers at all) must not cost a client a
  *                       whole second
- * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 3s: one attempt, from sending to the
- *                       whole answer
- * @param setAside       {@code UPSTREAM_SET_ASIDE}, default 5s: how long an address that refused,
- *                       reset or did not accept a connection gets no requests
+ * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 3s: the whole upstream call, from the
+ *                       first connect to the last byte of the body, a retry included
+ * @param setAside       {@code UPSTREAM_SET_ASIDE}, default 5s: how long an address that refused
+ *                       or did not accept a connection (confirmed) gets no requests
  * @param dnsTtl         {@code UPSTREAM_DNS_TTL}, default 1s: how long a resolved address list is
  *                       used before the name is resolved again
  * @param maxBodyBytes   {@code MAX_BODY_BYTES}, default 65536
+ * @param maxUpstreamBodyBytes {@code UPSTREAM_MAX_BODY_BYTES}, default 1 MiB: a larger answer is a
+ *                       502 (the body is held in memory before it is passed on)
+ * @param trustedProxies {@code TRUSTED_PROXIES}, default none
  */
 record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
-        Duration setAside, Duration dnsTtl, long maxBodyBytes) {
+        Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
+        TrustedProxies trustedProxies) {
 
     static GatewaySettings from(Config config) {
         return new GatewaySettings(
@@ -32,7 +37,9 @@ record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Dur
                 config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(3)),
                 config.duration("UPSTREAM_SET_ASIDE", Duration.ofSeconds(5)),
                 config.duration("UPSTREAM_DNS_TTL", Duration.ofSeconds(1)),
-                config.maxBodyBytes());
+                config.maxBodyBytes(),
+                config.whole("UPSTREAM_MAX_BODY_BYTES", HttpCalls.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
+                TrustedProxies.from(config));
     }
 
     /** An http URL with a host and at most a path: the gateway calls each address of the host itself. */

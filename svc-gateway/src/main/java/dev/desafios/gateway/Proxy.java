@@ -1,5 +1,6 @@
 package dev.desafios.gateway;
 
+import com.sun.net.httpserver.HttpsExchange;
 import dev.desafios.common.Headers;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
@@ -20,22 +21,33 @@ import java.util.regex.Pattern;
 
 /**
  * Pass-through of one request to an upstream and of its answer back: method, query, body and
- * end-to-end headers go up; status, content type, body and end-to-end headers come back. Nothing
- * is parsed: the bytes are copied once each way.
+ * end-to-end headers go up, with forwarding headers the gateway writes itself (it is the edge:
+ * what a client says about addresses is not believed); status, content type, body and the
+ * headers of an allowlist come back. Bodies are copied as they are, except a problem document,
+ * whose {@code instance} becomes the client's own path.
  */
 final class Proxy {
     /** Hop-by-hop headers (RFC 9110 section 7.6.1), dropped in both directions, with any that Connection names. */
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade");
-    /** Never copied from the client: the HTTP client sets them, or the gateway does. */
+    /**
+     * Never copied from the client: the HTTP client sets them, or the gateway does, or they claim
+     * where the request came from, which only the gateway knows (any other X-Forwarded-* too).
+     */
     private static final Set<String> SET_ON_REQUEST = Set.of("host", "content-length", "expect",
-            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
-    /** Never copied from the upstream: the gateway's own server sets them. */
-    private static final Set<String> SET_ON_RESPONSE = Set.of("content-length", "content-type", "date",
-            "x-request-id", "x-content-type-options");
-    /** An X-Forwarded-For the gateway extends: a short list of IP addresses; anything else is replaced. */
-    private static final Pattern FORWARDED_FOR = Pattern.compile(
-            "[0-9A-Fa-f.:]{2,45}(\\s*,\\s*[0-9A-Fa-f.:]{2,45}){0,9}");
+            "x-request-id", "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-cluster-client-ip",
+            "cf-connecting-ip", "fastly-client-ip", "x-original-forwarded-for", "client-ip");
+    /**
+     * The only upstream response headers passed on (RFC 9110's content, caching and redirection
+     * fields, cookies, and the replica that answered); the gateway's server sets Content-Type,
+     * Content-Length, Date and X-Request-Id itself. Anything else an upstream says (its server
+     * name, debugging or internal headers) stays inside.
+     */
+    private static final Set<String> PASSED_ON_RESPONSE = Set.of("content-language", "content-encoding",
+            "content-disposition", "content-range", "accept-ranges", "cache-control", "expires", "etag",
+            "last-modified", "vary", "age", "location", "retry-after", "allow", "set-cookie",
+            "www-authenticate", "x-served-by");
+    private static final String PROBLEM_TYPE = "application/problem+json";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?");
 
     /** A gateway path prefix served by an upstream under its own prefix: /api/users by users at /users. */
@@ -55,9 +67,11 @@ final class Proxy {
     }
 
     private final Duration requestTimeout;
+    private final TrustedProxies trustedProxies;
 
-    Proxy(Duration requestTimeout) {
+    Proxy(Duration requestTimeout, TrustedProxies trustedProxies) {
         this.requestTimeout = requestTimeout;
+        this.trustedProxies = trustedProxies;
     }
 
     /** Forwards the request, whose normalised path {@code path} the route matches, and answers what came back. */
@@ -72,10 +86,16 @@ final class Proxy {
         }
         String method = request.method();
         HttpRequest.Builder outbound = outbound(request, method, body(request));
-        return inbound(route.upstream.send(method, target, outbound), route);
+        return inbound(route.upstream.send(method, target, outbound), route,
+                request.exchange().getRequestURI().getRawPath(), request.requestId());
     }
 
-    /** A request carrying the client's end-to-end headers, the request id and X-Forwarded-*; the URI is set per attempt. */
+    /**
+     * A request carrying the client's end-to-end headers, the request id and the gateway's own
+     * X-Forwarded-For (the peer, or a trusted proxy's list and the peer), X-Forwarded-Proto (how
+     * the gateway was reached) and X-Forwarded-Host (the Host the client sent, when well-formed);
+     * the URI is set per attempt.
+     */
     HttpRequest.Builder outbound(Request request, String method, BodyPublisher body) {
         var builder = HttpRequest.newBuilder().method(method, body).timeout(requestTimeout);
         var headers = request.exchange().getRequestHeaders();
@@ -85,7 +105,7 @@ final class Proxy {
             for (Map.Entry<String, List<String>> header : headers.entrySet()) {
                 current = header.getKey();
                 String lower = current.toLowerCase(Locale.ROOT);
-                if (SET_ON_REQUEST.contains(lower) || isHopByHop(lower, named)) {
+                if (SET_ON_REQUEST.contains(lower) || lower.startsWith("x-forwarded-") || isHopByHop(lower, named)) {
                     continue;
                 }
                 for (String value : header.getValue()) {
@@ -96,8 +116,8 @@ final class Proxy {
             throw Problem.badRequest("the request header " + Problem.quote(current) + " cannot be forwarded");
         }
         builder.header(RequestIds.HEADER, request.requestId())
-                .header("X-Forwarded-For", forwardedFor(headers.getFirst("X-Forwarded-For"), request.clientAddress()))
-                .header("X-Forwarded-Proto", "http");
+                .header("X-Forwarded-For", trustedProxies.forwardedFor(forwardedFor(headers), request.clientAddress()))
+                .header("X-Forwarded-Proto", request.exchange() instanceof HttpsExchange ? "https" : "http");
         String host = headers.getFirst("Host");
         if (host != null && HOST.matcher(host).matches()) {
             builder.header("X-Forwarded-Host", host);
@@ -105,21 +125,30 @@ final class Proxy {
         return builder;
     }
 
-    /** The upstream's answer as the gateway's response: status, content type, body, end-to-end headers. */
-    static Response inbound(HttpResponse<byte[]> answer, Route route) {
+    /**
+     * The upstream's answer as the gateway's response: status, content type, body and the
+     * allowed headers, each value kept (several Set-Cookie stay several); a problem document gets
+     * the client's path as its {@code instance}.
+     */
+    static Response inbound(HttpResponse<byte[]> answer, Route route, String clientPath, String requestId) {
         var upstreamHeaders = answer.headers();
-        Set<String> named = connectionTokens(upstreamHeaders.allValues("Connection"));
-        var headers = new LinkedHashMap<String, String>();
+        var headers = new LinkedHashMap<String, List<String>>();
         for (Map.Entry<String, List<String>> header : upstreamHeaders.map().entrySet()) {
             String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (SET_ON_RESPONSE.contains(lower) || isHopByHop(lower, named) || lower.startsWith(":")) {
+            if (!PASSED_ON_RESPONSE.contains(lower) || header.getValue().isEmpty()) {
                 continue;
             }
-            String value = String.join(", ", header.getValue());
-            headers.put(header.getKey(), lower.equals("location") ? route.gatewayLocation(value) : value);
+            List<String> values = lower.equals("location")
+                    ? header.getValue().stream().map(route::gatewayLocation).toList()
+                    : List.copyOf(header.getValue());
+            headers.put(header.getKey(), values);
         }
         String contentType = upstreamHeaders.firstValue("Content-Type").orElse(null);
-        return Response.raw(answer.statusCode(), contentType, answer.body(), new Headers(Map.copyOf(headers)));
+        byte[] body = answer.body();
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PROBLEM_TYPE)) {
+            body = UpstreamProblem.asClientSees(body, clientPath, requestId);
+        }
+        return Response.raw(answer.statusCode(), contentType, body, new Headers(Map.copyOf(headers)));
     }
 
     /** The body, bounded by MAX_BODY_BYTES (413 before reading it all); none without Content-Length or chunks. */
@@ -129,12 +158,10 @@ final class Proxy {
         return hasBody ? BodyPublishers.ofByteArray(request.body()) : BodyPublishers.noBody();
     }
 
-    /** The client's list (when it is one) with the client's address appended; else the client's address alone. */
-    static String forwardedFor(String existing, String client) {
-        if (existing != null && FORWARDED_FOR.matcher(existing.strip()).matches()) {
-            return existing.strip() + ", " + client;
-        }
-        return client;
+    /** Every X-Forwarded-For line the client sent, as one list (null when none). */
+    private static String forwardedFor(com.sun.net.httpserver.Headers headers) {
+        List<String> lines = headers.get("X-Forwarded-For");
+        return lines == null || lines.isEmpty() ? null : String.join(",", lines);
     }
 
     private static boolean isHopByHop(String lowerName, Set<String> namedByConnection) {

@@ -2,17 +2,21 @@ package dev.desafios.gateway;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.BoundedBody;
 import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
 import dev.desafios.common.RequestIds;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -30,22 +34,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One service behind the gateway (users or orders), balanced across every address its name
  * resolves to. The name is resolved by the gateway itself and the list reused for the DNS TTL;
- * requests go round robin over the addresses; an address that refuses, resets or does not accept
- * a connection is set aside for a while; an idempotent request that failed that way is retried
- * once on another address (a POST never is). Failures left over become problems: refused or
- * reset 502, timeout 504, no address to try 503 (RFC 9110).
+ * requests go round robin over the addresses. Only a connect that fails says an address is down:
+ * then the request, when idempotent, is retried once on another address within the same
+ * deadline, and the address is checked again apart from any request (a plain connect, twice at
+ * most) and set aside for a while only when that fails too: a gateway starved of CPU misses its
+ * own connect timeouts. Anything after the request was sent (a close, a reset, garbage, any
+ * status) fails that request alone and never sets the address aside: a client chooses what it
+ * sends, and must not be able to take an address out of rotation with it. Failures left over
+ * become problems: refused or reset 502, timeout 504, no address to try 503 (RFC 9110).
  */
 final class Upstream {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
     /** How long a request waits for a slow name lookup before it uses the previous answer. */
     private static final Duration LOOKUP_WAIT = Duration.ofMillis(100);
     private static final Duration MAX_PROBE = Duration.ofSeconds(1);
+    /** Health answers are reused this long: /health is published, and must not fan out per call. */
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The least a confirming connect waits: long enough for a starved gateway to see the answer. */
+    private static final Duration MIN_CONFIRM = Duration.ofSeconds(1);
     private static final Comparator<InetSocketAddress> ADDRESS_ORDER = Comparator
             .comparing((InetSocketAddress a) -> a.getAddress().getAddress(), Arrays::compareUnsigned)
             .thenComparingInt(InetSocketAddress::getPort);
@@ -56,6 +70,7 @@ final class Upstream {
         final String label;
         final String origin;
         volatile long asideUntil;
+        final AtomicBoolean confirming = new AtomicBoolean();
 
         Target(InetSocketAddress address, String basePath) {
             this.address = address;
@@ -83,6 +98,12 @@ final class Upstream {
     private final long setAsideNanos;
     private final long ttlNanos;
     private final Duration probeTimeout;
+    private final Duration requestTimeout;
+    private final Duration confirmTimeout;
+    private final long maxBodyBytes;
+    private final ReentrantLock probing = new ReentrantLock();
+    private volatile Probe lastProbe;
+    private volatile long lastProbeAt;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicReference<CompletableFuture<Resolution>> lookup = new AtomicReference<>();
     private volatile Resolution current;
@@ -98,6 +119,10 @@ final class Upstream {
         this.setAsideNanos = settings.setAside().toNanos();
         this.ttlNanos = settings.dnsTtl().toNanos();
         this.probeTimeout = settings.requestTimeout().compareTo(MAX_PROBE) < 0 ? settings.requestTimeout() : MAX_PROBE;
+        this.requestTimeout = settings.requestTimeout();
+        Duration twiceConnect = settings.connectTimeout().multipliedBy(2);
+        this.confirmTimeout = twiceConnect.compareTo(MIN_CONFIRM) > 0 ? twiceConnect : MIN_CONFIRM;
+        this.maxBodyBytes = settings.maxUpstreamBodyBytes();
         this.current = new Resolution(List.of(), System.nanoTime(), System.nanoTime(), "not resolved yet");
     }
 
@@ -107,64 +132,104 @@ final class Upstream {
     }
 
     /**
-     * Sends the request (method, headers, body and timeout set; the URI is set here) to
-     * {@code pathAndQuery} on one address, and once more on another when that is safe. Returns
-     * the upstream's answer whatever its status; throws the {@link Problem} a client should see.
+     * Sends the request (method, headers and body set; the URI and timeout are set here) to
+     * {@code pathAndQuery} on one address, and once more on another when the first connect failed
+     * and the method is idempotent, all within one UPSTREAM_TIMEOUT. Returns the upstream's answer
+     * whatever its status; throws the {@link Problem} a client should see.
      */
     HttpResponse<byte[]> send(String method, String pathAndQuery, HttpRequest.Builder request) {
-        Target first = choose();
         long started = System.nanoTime();
+        long deadline = started + requestTimeout.toNanos();
+        Target first = choose();
         try {
-            return attempt(first, pathAndQuery, request);
+            return attempt(first, pathAndQuery, request, deadline);
         } catch (IOException failure) {
             // Problems name the service, never its internal addresses; the log has those.
-            if (!isUnreachable(failure)) {
+            if (!HttpCalls.connectFailed(failure)) {
                 throw HttpCalls.failure(name, failure);
             }
-            setAside(first, failure);
+            suspect(first, failure);
+            if (!IDEMPOTENT.contains(method) || deadline - System.nanoTime() <= 0) {
+                throw HttpCalls.failure(name, failure);
+            }
             Target second = retryTarget(first, started);
-            if (second == null || !IDEMPOTENT.contains(method)) {
+            if (second == null) {
                 throw HttpCalls.failure(name, failure);
             }
             try {
-                return attempt(second, pathAndQuery, request);
+                return attempt(second, pathAndQuery, request, deadline);
             } catch (IOException again) {
-                if (isUnreachable(again)) {
-                    setAside(second, again);
+                if (HttpCalls.connectFailed(again)) {
+                    suspect(second, again);
                 }
                 throw HttpCalls.failure(name + " (two instances tried)", again);
             }
         }
     }
 
-    private HttpResponse<byte[]> attempt(Target target, String pathAndQuery, HttpRequest.Builder request)
+    /** One call to one address, whole body read, bounded by the deadline (System.nanoTime) and the body limit. */
+    private HttpResponse<byte[]> attempt(Target target, String pathAndQuery, HttpRequest.Builder request, long deadline)
             throws IOException {
-        try {
-            return client.send(request.copy().uri(URI.create(target.origin + pathAndQuery)).build(),
-                    BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Problem.unavailable("the call to " + name + " was interrupted");
-        }
+        long left = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
+        HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery))
+                .timeout(Duration.ofNanos(left)).build();
+        // A HEAD answer's Content-Length is the size of a GET's body, which never comes.
+        return HttpCalls.await(client.sendAsync(built, built.method().equals("HEAD")
+                ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes)), deadline);
     }
 
     /**
-     * Refused, reset, closed, a connect timeout or an answer that is not HTTP: this address is
-     * not serving. A timeout after the request was sent is not counted: the address may be
-     * working on it, and repeating it elsewhere would double the work.
+     * A connect to the address failed: checked again on a thread of its own with plain connects
+     * (at most two, each given more time than the client's connect timeout), and set aside only
+     * when the address refuses, is unreachable or stays silent. A failure of the gateway's own
+     * (no file descriptor left, say) is no evidence against the address.
      */
-    private static boolean isUnreachable(IOException e) {
-        return !(e instanceof HttpTimeoutException) || e instanceof HttpConnectTimeoutException;
+    private void suspect(Target target, IOException why) {
+        if (target.isAside(System.nanoTime()) || !target.confirming.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("confirm-" + name).start(() -> {
+            try {
+                String down = confirmDown(target.address, confirmTimeout);
+                if (down != null) {
+                    setAside(target, why + "; confirmed: " + down);
+                } else {
+                    Log.info("upstream connect failure not confirmed", new JsonObject()
+                            .add("upstream", name).add("address", target.label).add("error", String.valueOf(why)));
+                }
+            } finally {
+                target.confirming.set(false);
+            }
+        });
     }
 
-    private void setAside(Target target, IOException why) {
+    /** Why the address is down (refused, unreachable, silent twice), or null when it accepted a connection. */
+    static String confirmDown(InetSocketAddress address, Duration timeout) {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try (var socket = new Socket()) {
+                socket.connect(address, (int) timeout.toMillis());
+                return null;
+            } catch (ConnectException | NoRouteToHostException kernelSaid) {
+                return String.valueOf(kernelSaid);
+            } catch (SocketTimeoutException silent) {
+                if (attempt == 2) {
+                    return "no connection in two tries of " + timeout.toMillis() + " ms";
+                }
+            } catch (IOException | RuntimeException own) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void setAside(Target target, String why) {
         long now = System.nanoTime();
         boolean wasAside = target.isAside(now);
         target.asideUntil = now + setAsideNanos;
         if (!wasAside) {
             Log.warn("upstream address set aside", new JsonObject()
                     .add("upstream", name).add("address", target.label)
-                    .add("ms", TimeUnit.NANOSECONDS.toMillis(setAsideNanos)).add("error", String.valueOf(why)));
+                    .add("ms", TimeUnit.NANOSECONDS.toMillis(setAsideNanos)).add("error", why));
         }
     }
 
@@ -172,12 +237,12 @@ final class Upstream {
     private Target choose() {
         Resolution resolution = resolution();
         if (resolution.targets.isEmpty()) {
-            throw Problem.unavailable(name + " has no running instance: " + host + " " + resolution.failure);
+            throw Problem.unavailable(name + " has no running instance");
         }
         Target target = pick(resolution.targets, null);
         if (target == null) {
-            throw Problem.unavailable("no healthy " + name + " instance: every address of " + host
-                    + " failed in the last " + TimeUnit.NANOSECONDS.toMillis(setAsideNanos) + " ms");
+            throw Problem.unavailable("no healthy " + name + " instance: every one failed to accept a connection"
+                    + " in the last " + TimeUnit.NANOSECONDS.toMillis(setAsideNanos) + " ms");
         }
         return target;
     }
@@ -192,7 +257,7 @@ final class Upstream {
             resolution = refresh(LOOKUP_WAIT, resolution);
         }
         if (resolution.targets.isEmpty()) {
-            throw Problem.unavailable(name + " has no running instance left: " + host + " " + resolution.failure);
+            throw Problem.unavailable(name + " has no running instance left");
         }
         return pick(resolution.targets, failed.address);
     }
@@ -289,18 +354,62 @@ final class Upstream {
     }
 
     /**
-     * Calls {@code GET /health} on every address at once: the service is UP when one of them
-     * answers 200. An address that answers is no longer set aside; one that cannot be reached is.
+     * How many addresses answer {@code GET /health} with 200, asked of every address at once, at
+     * most once a second whoever asks (the last answer is reused meanwhile, and a caller that
+     * finds a probe running waits for it, at most the probe timeout). An address that answers 200
+     * is no longer set aside; one whose connect fails is checked as a request's would be.
      */
     Probe probe(String requestId) {
+        Probe cached = lastProbe;
+        if (cached != null && System.nanoTime() - lastProbeAt < PROBE_EVERY_NANOS) {
+            return cached;
+        }
+        try {
+            if (!probing.tryLock(probeTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.NANOSECONDS)) {
+                return cached != null ? cached : new Probe(0, 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cached != null ? cached : new Probe(0, 0);
+        }
+        try {
+            if (lastProbe != null && System.nanoTime() - lastProbeAt < PROBE_EVERY_NANOS) {
+                return lastProbe;
+            }
+            Probe fresh = probeAll(requestId);
+            lastProbe = fresh;
+            lastProbeAt = System.nanoTime();
+            return fresh;
+        } finally {
+            probing.unlock();
+        }
+    }
+
+    /**
+     * Asks every address at once. An address whose /health stays silent (connected, asked, no
+     * answer in time: a paused or hung replica) while another address of the same name answered
+     * 200 in the same round is set aside: the gateway itself was able to hear an answer, so the
+     * silence is the address's. A round where every address is silent says nothing (it may be the
+     * gateway that is starved).
+     */
+    private Probe probeAll(String requestId) {
         List<Target> targets = resolution().targets;
-        var answers = new ArrayList<Future<Boolean>>();
+        var answers = new ArrayList<Future<Health>>();
         for (Target target : targets) {
             answers.add(Forks.fork(() -> probe(target, requestId)));
         }
-        int up = 0;
-        for (Future<Boolean> answer : answers) {
-            up += Forks.joinQuietly(answer, false) ? 1 : 0;
+        var results = new ArrayList<Health>();
+        for (Future<Health> answer : answers) {
+            results.add(Forks.joinQuietly(answer, Health.FAILED));
+        }
+        int up = (int) results.stream().filter(result -> result == Health.UP).count();
+        if (up > 0) {
+            for (int i = 0; i < targets.size(); i++) {
+                if (results.get(i) == Health.SILENT) {
+                    setAside(targets.get(i), "its /health did not answer within " + probeTimeout.toMillis()
+                            + " ms while another address answered");
+                }
+            }
         }
         return new Probe(targets.size(), up);
     }
@@ -309,23 +418,25 @@ final class Upstream {
     record Probe(int addresses, int up) {
     }
 
-    private boolean probe(Target target, String requestId) {
+    private enum Health { UP, SILENT, FAILED }
+
+    private Health probe(Target target, String requestId) {
+        long deadline = System.nanoTime() + probeTimeout.toNanos();
         var request = HttpRequest.newBuilder(URI.create(target.origin + "/health")).GET()
                 .timeout(probeTimeout).header(RequestIds.HEADER, requestId).build();
         try {
-            boolean up = client.send(request, BodyHandlers.discarding()).statusCode() == 200;
+            boolean up = HttpCalls.await(client.sendAsync(request, BoundedBody.handler(maxBodyBytes)), deadline)
+                    .statusCode() == 200;
             if (up) {
                 target.asideUntil = 0;
             }
-            return up;
+            return up ? Health.UP : Health.FAILED;
         } catch (IOException e) {
-            if (isUnreachable(e)) {
-                setAside(target, e);
+            if (HttpCalls.connectFailed(e)) {
+                suspect(target, e);
+                return Health.FAILED;
             }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return e instanceof HttpTimeoutException ? Health.SILENT : Health.FAILED;
         }
     }
 }

@@ -2,11 +2,13 @@ package dev.desafios.gateway;
 
 import static dev.desafios.common.testing.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,18 +90,74 @@ class GatewayHealthTest {
 
     @Test
     void probe_answers_setAsideAddressBackInService() {
-        usersA.answer(FakeUpstream.garbage());
-        gateway.http.get("/api/users/1");
-        gateway.http.get("/api/users/1");
-        int triedBefore = usersA.received().size();
-        usersA.answer(FakeUpstream.json(200, "{}"));
+        int port = usersA.port();
+        usersA.close();
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        sleep(300);   // the refused address is checked again and set aside meanwhile
+        usersA = FakeUpstream.startOn(port).answer(FakeUpstream.json(200, "{}"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        assertEquals(0, usersA.received().size(), "the refused address was not set aside");
 
         json(gateway.http.get("/health"), 200);
         for (int i = 0; i < 4; i++) {
             assertEquals(200, gateway.http.get("/api/users/1").statusCode());
         }
 
-        // once for /health, then every other request again
-        assertEquals(triedBefore + 1 + 2, usersA.received().size());
+        // once for /health, then every other request
+        assertEquals(1 + 2, usersA.received().size());
+    }
+
+    @Test
+    void probe_oneAddressSilentWhileTheOtherAnswers_silentOneSetAside() {
+        usersB.answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+
+        json(gateway.http.get("/health"), 200);
+        int before = usersB.received().size();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(before, usersB.received().size(), "the silent address still got requests");
+    }
+
+    @Test
+    void probe_everyAddressSilent_noneSetAside() {
+        usersA.answer(FakeUpstream.json(200, "{}").after(Duration.ofMillis(1500)));
+        usersB.answer(FakeUpstream.json(200, "{}").after(Duration.ofMillis(1500)));
+
+        json(gateway.http.get("/health"), 200);
+        usersA.answer(FakeUpstream.json(200, "{}"));
+        usersB.answer(FakeUpstream.json(200, "{}"));
+        int before = usersA.received().size() + usersB.received().size();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(before + 4, usersA.received().size() + usersB.received().size());
+        assertTrue(usersA.received().size() >= 3 && usersB.received().size() >= 3);
+    }
+
+    @Test
+    void health_askedOften_probesAtMostOnceASecond() {
+        for (int i = 0; i < 20; i++) {
+            json(gateway.http.get("/health"), 200);
+        }
+
+        assertEquals(1, usersA.received().size());
+        assertEquals(1, orders.received().size());
+        sleep(1100);
+        json(gateway.http.get("/health"), 200);
+        assertEquals(2, usersA.received().size());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

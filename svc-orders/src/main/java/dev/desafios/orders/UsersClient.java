@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Looks users up in the users service, bounded by timeouts. Unreachable is 502, 503 or 504
- * (from {@link HttpCalls}); any answer other than the user or a 404 is a 502.
+ * Looks users up in the users service, each call bounded by one deadline ({@code USERS_TIMEOUT},
+ * connect to the last byte of the body) and a body limit. Unreachable, too slow or a body that
+ * never ends is 502, 503 or 504 (from {@link HttpCalls}); any answer other than the user or a 404
+ * is a 502. Problems say "users", never the host and port called.
  */
 final class UsersClient {
     /*
@@ -22,13 +24,16 @@ final class UsersClient {
      * short connect timeout is what makes "users is down" a fast 504 rather than a wait.
      */
     private static final Duration MAX_CONNECT = Duration.ofMillis(400);
+    /** A user is a few hundred bytes: a larger answer is not one, and is not read into memory. */
+    private static final long MAX_USER_BYTES = 64 * 1024;
 
     private final HttpCalls calls;
     private final String base;
 
-    /** Calls under {@code base} (such as {@code http://users:8080}) that finish within {@code timeout}. */
+    /** Calls under {@code base} (such as {@code http://users:8080}) that finish, body read, within {@code timeout}. */
     UsersClient(URI base, Duration timeout) {
-        this.calls = new HttpCalls(timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT, timeout);
+        this.calls = new HttpCalls("users", timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT, timeout,
+                MAX_USER_BYTES);
         this.base = base.toString().replaceAll("/+$", "");
     }
 

@@ -38,9 +38,18 @@ public final class FakeUpstream implements AutoCloseable {
 
     /**
      * How the upstream answers: a status with a body after a delay, or garbage when status is 0;
-     * {@code headers} are extra response headers, written as given.
+     * {@code headers} are extra response headers, written as given (a value with line breaks is
+     * written as one line per value, as several {@code Set-Cookie} are); with {@code bodyPause}
+     * above zero, the head goes out at once and the body one byte per pause (a trickle; a long
+     * pause is a body that stalls).
      */
-    public record Answer(int status, String contentType, String body, Duration delay, Map<String, String> headers) {
+    public record Answer(int status, String contentType, String body, Duration delay, Map<String, String> headers,
+            Duration bodyPause) {
+        /** An answer whose body is sent whole. */
+        public Answer(int status, String contentType, String body, Duration delay, Map<String, String> headers) {
+            this(status, contentType, body, delay, headers, Duration.ZERO);
+        }
+
         /** An answer without extra headers. */
         public Answer(int status, String contentType, String body, Duration delay) {
             this(status, contentType, body, delay, Map.of());
@@ -48,14 +57,19 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** The same answer, sent only after the delay. */
         public Answer after(Duration wait) {
-            return new Answer(status, contentType, body, wait, headers);
+            return new Answer(status, contentType, body, wait, headers, bodyPause);
         }
 
-        /** The same answer with one more response header (sent besides the fixed ones). */
+        /** The same answer with one more response header (sent besides the fixed ones; a repeated name adds a line). */
         public Answer withHeader(String name, String value) {
             var more = new LinkedHashMap<>(headers);
-            more.put(name, value);
-            return new Answer(status, contentType, body, delay, Map.copyOf(more));
+            more.merge(name, value, (old, added) -> old + "\n" + added);
+            return new Answer(status, contentType, body, delay, Map.copyOf(more), bodyPause);
+        }
+
+        /** The same answer with its head sent at once and its body one byte per {@code pause}. */
+        public Answer trickled(Duration pause) {
+            return new Answer(status, contentType, body, delay, headers, pause);
         }
     }
 
@@ -185,12 +199,29 @@ public final class FakeUpstream implements AutoCloseable {
             var head = new StringBuilder("HTTP/1.1 " + answer.status() + " Fake\r\n")
                     .append("Content-Type: ").append(answer.contentType()).append("\r\n")
                     .append("Content-Length: ").append(body.length).append("\r\n");
-            answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            answer.headers().forEach((name, values) -> {
+                for (String value : values.split("\n")) {
+                    head.append(name).append(": ").append(value).append("\r\n");
+                }
+            });
             head.append("Connection: close\r\n\r\n");
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            if (answer.bodyPause().isPositive()) {
+                trickle(out, body, answer.bodyPause());
+                return;
+            }
             out.write(body);
         }
         out.flush();
+    }
+
+    private static void trickle(OutputStream out, byte[] body, Duration pause) throws IOException, InterruptedException {
+        out.flush();
+        for (byte b : body) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(pause);
+        }
     }
 
     private static String readLine(InputStream in) throws IOException {

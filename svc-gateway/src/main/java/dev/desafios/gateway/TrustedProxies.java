@@ -1,0 +1,147 @@
+package dev.desafios.gateway;
+
+import dev.desafios.common.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code TRUSTED_PROXIES}: the proxies in front of the gateway, as addresses or CIDR blocks
+ * separated by commas (empty by default: the gateway is the edge). Only a trusted peer's
+ * {@code X-Forwarded-For} is kept (and appended to); from anyone else it is replaced by the peer's
+ * address, since a client can write anything there.
+ */
+final class TrustedProxies {
+    /** An IPv4 or IPv6 literal: never a name, which would make a lookup of something a client wrote. */
+    private static final Pattern LITERAL = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}");
+    private static final int MAX_ENTRIES = 20;
+
+    private record Block(byte[] network, int bits) {
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            int whole = bits / 8;
+            for (int i = 0; i < whole; i++) {
+                if (address[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return (address[whole] & mask) == (network[whole] & mask);
+        }
+    }
+
+    private final List<Block> blocks;
+
+    private TrustedProxies(List<Block> blocks) {
+        this.blocks = blocks;
+    }
+
+    /** None trusted. */
+    static TrustedProxies none() {
+        return new TrustedProxies(List.of());
+    }
+
+    /** Reads {@code TRUSTED_PROXIES} ({@code 10.0.0.5, 172.18.0.0/16, fd00::/8}); a bad entry stops the service. */
+    static TrustedProxies from(Config config) {
+        String text = config.text("TRUSTED_PROXIES", "").strip();
+        var blocks = new ArrayList<Block>();
+        if (!text.isEmpty()) {
+            for (String entry : text.split(",")) {
+                Block block = block(entry.strip());
+                if (block == null) {
+                    throw Config.ConfigException.invalid("TRUSTED_PROXIES", text,
+                            "IP addresses or CIDR blocks separated by commas, such as 10.0.0.5, 172.18.0.0/16");
+                }
+                blocks.add(block);
+            }
+        }
+        return new TrustedProxies(List.copyOf(blocks));
+    }
+
+    private static Block block(String entry) {
+        int slash = entry.indexOf('/');
+        byte[] address = literal(slash < 0 ? entry : entry.substring(0, slash));
+        if (address == null) {
+            return null;
+        }
+        int max = address.length * 8;
+        if (slash < 0) {
+            return new Block(address, max);
+        }
+        String bits = entry.substring(slash + 1);
+        if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > max) {
+            return null;
+        }
+        return new Block(address, Integer.parseInt(bits));
+    }
+
+    /** The bytes of an IP literal, or null for anything else (names are never looked up). */
+    static byte[] literal(String text) {
+        if (text == null || !LITERAL.matcher(text).matches() || (text.indexOf(':') < 0 && !text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}"))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text).getAddress();
+        } catch (UnknownHostException | SecurityException e) {
+            return null;
+        }
+    }
+
+    boolean isTrusted(String address) {
+        if (blocks.isEmpty()) {
+            return false;
+        }
+        byte[] bytes = literal(address);
+        return bytes != null && blocks.stream().anyMatch(block -> block.contains(bytes));
+    }
+
+    /**
+     * The {@code X-Forwarded-For} sent upstream: the peer alone, or, when the peer is trusted and
+     * sent a well-formed list, that list with the peer appended.
+     */
+    String forwardedFor(String existing, String peer) {
+        List<String> list = isTrusted(peer) ? list(existing) : List.of();
+        if (list.isEmpty()) {
+            return peer;
+        }
+        return String.join(", ", list) + ", " + peer;
+    }
+
+    /** The client's address: the rightmost entry of the forwarded chain that is not a trusted proxy. */
+    String client(String existing, String peer) {
+        if (!isTrusted(peer)) {
+            return peer;
+        }
+        List<String> list = list(existing);
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (!isTrusted(list.get(i))) {
+                return list.get(i);
+            }
+        }
+        return list.isEmpty() ? peer : list.get(0);
+    }
+
+    /** The entries of a list of IP literals; empty when it is missing, too long or has anything else. */
+    private static List<String> list(String header) {
+        if (header == null || header.length() > MAX_ENTRIES * 46) {
+            return List.of();
+        }
+        var entries = new ArrayList<String>();
+        for (String part : header.split(",", -1)) {
+            String entry = part.strip();
+            if (literal(entry) == null || entries.size() == MAX_ENTRIES) {
+                return List.of();
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.desafios.gateway;
+
+import static dev.desafios.common.testing.TestHttp.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.FakeUpstream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One deadline per upstream call (UPSTREAM_TIMEOUT), from the connect to the last byte of the
+ * body, a body limit (UPSTREAM_MAX_BODY_BYTES), and a stop that cancels what is still in flight.
+ */
+class UpstreamDeadlineTest {
+    private static final String BODY = "{\"id\":1,\"name\":\"" + "x".repeat(200) + "\"}";
+    private final FakeUpstream users = FakeUpstream.start();
+    private TestGateway gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "800ms",
+            "UPSTREAM_MAX_BODY_BYTES", "2048")).point("users", users);
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        users.close();
+    }
+
+    @Test
+    void bodyTrickles_504WithinTheDeadline() {
+        users.answer(FakeUpstream.json(200, BODY).trickled(Duration.ofMillis(20)));
+
+        long start = System.nanoTime();
+        JsonObject problem = problem(gateway.http.get("/api/users/1"), 504);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "answered after " + took);
+        assertEquals("users did not answer in time", problem.getString("detail", null));
+    }
+
+    @Test
+    void bodyStalls_504WithinTheDeadline_addressStaysInRotation() {
+        users.answer(FakeUpstream.json(200, BODY).trickled(Duration.ofMinutes(1)));
+
+        long start = System.nanoTime();
+        problem(gateway.http.get("/api/users/1"), 504);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        users.answer(FakeUpstream.json(200, BODY));
+
+        assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "answered after " + took);
+        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+    }
+
+    @Test
+    void headersLate_504WithinTheDeadline() {
+        users.answer(FakeUpstream.json(200, BODY).after(Duration.ofSeconds(5)));
+
+        long start = System.nanoTime();
+        problem(gateway.http.get("/api/users/1"), 504);
+
+        assertTrue(System.nanoTime() - start < Duration.ofMillis(1500).toNanos());
+    }
+
+    @Test
+    void bodyOverTheLimit_502() {
+        users.answer(FakeUpstream.json(200, "[" + "1,".repeat(2000) + "1]"));
+
+        JsonObject problem = problem(gateway.http.get("/api/users"), 502);
+
+        assertEquals("users answered a body over the size limit", problem.getString("detail", null));
+    }
+
+    @Test
+    void bodyOverTheLimitWithoutLength_502() {
+        // Read until the close: only counting the bytes as they come can stop it.
+        users.answer(new FakeUpstream.Answer(0, null, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\n\r\n[" + "1,".repeat(2000) + "1]", Duration.ZERO));
+
+        problem(gateway.http.get("/api/users"), 502);
+    }
+
+    @Test
+    void bodyAtTheLimit_passed() {
+        String body = "\"" + "x".repeat(2046) + "\"";
+        users.answer(FakeUpstream.json(200, body));
+
+        HttpResponse<String> response = gateway.http.get("/api/users");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(body, response.body());
+    }
+
+    @Test
+    void head_lengthOverTheLimit_passedWithoutABody() {
+        users.answer(FakeUpstream.json(200, "[" + "1,".repeat(2000) + "1]"));
+
+        HttpResponse<String> response = gateway.http.send(gateway.http.request("/api/users")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertEquals(200, response.statusCode());
+        assertEquals("HEAD", users.received().get(0).method());
+    }
+
+    @Test
+    void stop_callInFlightPastTheDrain_cancelledAndStopEnds() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
+        users.answer(FakeUpstream.json(200, BODY).trickled(Duration.ofMinutes(1)));
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1"));
+        for (int i = 0; i < 100 && users.received().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+
+        long start = System.nanoTime();
+        gateway.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        // The drain time (5 s), then the call is cancelled: the stop does not wait for the body.
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "stop took " + took);
+        inFlight.handle((answer, failure) -> null).get();
+    }
+}
