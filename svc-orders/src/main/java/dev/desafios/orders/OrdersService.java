@@ -11,7 +11,7 @@ import java.util.Map;
 /** Challenges 4 and 5: orders in memory, each checked against and embedding its user from svc-users. */
 public final class OrdersService {
     /** The default of {@code MAX_ORDERS}: worst-case orders this many fill a small part of the heap (docs/stores.md). */
-    static final int DEFAULT_MAX_ORDERS = 20_000;
+    static final int DEFAULT_MAX_ORDERS = 10_000;
     /** The largest {@code MAX_ORDERS} accepted: far past any heap these containers get. */
     static final int LARGEST_MAX = 10_000_000;
 

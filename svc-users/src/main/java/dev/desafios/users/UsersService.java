@@ -12,7 +12,7 @@ public final class UsersService {
     /** The response header naming the container that answered, so that balancing can be seen. */
     static final String SERVED_BY = "X-Served-By";
     /** The default of {@code MAX_USERS}: worst-case users this many fill a small part of the heap (docs/stores.md). */
-    static final int DEFAULT_MAX_USERS = 20_000;
+    static final int DEFAULT_MAX_USERS = 10_000;
     /** The largest {@code MAX_USERS} accepted: far past any heap these containers get. */
     static final int LARGEST_MAX = 10_000_000;
 
