@@ -15,12 +15,11 @@ DEFAULT_MAX_ORDERS=10000
 SEED_USERS=3
 # curl processes posting at once, each reusing one connection for its share.
 POSTERS=16
-STORE_TMP=$(mktemp -d)
-USERS_COPY='' ORDERS_COPY=''
+STORE_TMP='' USERS_COPY='' ORDERS_COPY=''
 
 stores_cleanup() {
   remove_containers "$STORE_ORDERS" "$STORE_USERS"
-  rm -rf "$STORE_TMP"
+  [[ -z $STORE_TMP ]] || rm -rf "$STORE_TMP"
 }
 
 # Starts both copies afresh, with the given maxima (empty: the default):
@@ -28,6 +27,7 @@ stores_cleanup() {
 # the challenge's own users (reads only), so that both copies can fill at once.
 store_copies() {
   local -a users_env=() orders_env=()
+  [[ -n $STORE_TMP ]] || STORE_TMP=$(mktemp -d)
   [[ -z $1 ]] || users_env=(--env "MAX_USERS=$1")
   [[ -z $2 ]] || orders_env=(--env "MAX_ORDERS=$2")
   remove_containers "$STORE_ORDERS" "$STORE_USERS"
@@ -135,7 +135,7 @@ copies_fine() {
     note "$name: restarts, OOM-killed, running = $state"
     [[ $state == "0 false true" ]] && container_healthy "$name" || ok=1
   done
-  docker stats --no-stream --format '    {{.Name}}: memory {{.MemUsage}}' "$STORE_USERS" "$STORE_ORDERS"
+  docker stats --no-stream --format '{{.Name}}: memory {{.MemUsage}}' "$STORE_USERS" "$STORE_ORDERS" | sed 's/^/    /'
   return "$ok"
 }
 
@@ -143,8 +143,9 @@ copies_fine() {
 # acknowledged, the other POSTs are 507 problems (or, for orders, a 502-504
 # problem when users is slow to answer: nothing stored), nothing is lost.
 race_small_maximum() {
-  local users=$STORE_TMP/race-users orders=$STORE_TMP/race-orders
+  local users orders
   store_copies 13 10 || return 1
+  users=$STORE_TMP/race-users orders=$STORE_TMP/race-orders
   : >"$users"; : >"$orders"
   post_many "$USERS_COPY/users" users 0 40 "$users" & post_many "$ORDERS_COPY/orders" orders 0 40 "$orders" & wait
   [[ $(answers_with "$users" 201) == 10 && $(answers_with "$users" 507) == 30 && $(answers_with "$orders" 201) == 10 ]] &&
@@ -155,8 +156,9 @@ race_small_maximum() {
 # The default maximum filled with the largest entries, both copies at once: the
 # heap holds them, the POSTs past the maximum are 507 problems, every entry is listed.
 fill_default_maximum() {
-  local users=$STORE_TMP/fill-users orders=$STORE_TMP/fill-orders
+  local users orders
   store_copies '' '' || return 1
+  users=$STORE_TMP/fill-users orders=$STORE_TMP/fill-orders
   fill "$USERS_COPY/users" users $((DEFAULT_MAX_USERS - SEED_USERS)) "$users" &
   fill "$ORDERS_COPY/orders" orders "$DEFAULT_MAX_ORDERS" "$orders" &
   wait

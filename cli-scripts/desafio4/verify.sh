@@ -69,8 +69,13 @@ fails_fast_without_users() {
   return "$outcome"
 }
 
+never_restarted() {
+  [[ $(docker inspect -f '{{.RestartCount}}' desafio4-users desafio4-orders | sort -u) == 0 ]]
+}
+
 main() {
   say "Challenge 4: verifying"
+  trap stores_cleanup EXIT
   check "users and orders run from their own images" own_images
   check "users answers on $USERS with its seeded users" users_seeded
   check "an order for user 1 is created (201, total 59.97)" order_created
@@ -81,10 +86,10 @@ main() {
   check "with users stopped, orders answers a 502/503/504 problem within a second" fails_fast_without_users
   wait_healthy desafio4-users >/dev/null
   check "with users back, the order embeds its user again" retry 20 0.25 user_embedded
-  trap stores_cleanup EXIT
   check "a small maximum raced by 40 POSTs at once: exactly the maximum stored, every other POST a 507 problem, nothing acknowledged lost, copies healthy, 0 restarts" race_small_maximum
   check "the default maximum filled with the largest entries fits the 256 MiB container: 20 more are 507 problems, every entry listed, healthy, 0 restarts, not OOM-killed" fill_default_maximum
   check "full stores still serve: a user's orders by the index, a page past the end, 507 for one more" full_store_still_serves
+  check "users and orders report restart count 0" never_restarted
   checks_done "Challenge 4"
 }
 
