@@ -40,32 +40,13 @@ store_copies() {
   ORDERS_COPY="http://$(docker port "$STORE_ORDERS" 8080/tcp | head -n 1)"
 }
 
-# Writes curl configs for COUNT POSTs numbered from FIRST, split over $POSTERS
-# files in DIR: `post_configs DIR URL users|orders FIRST COUNT`. The entries are
-# the largest a client may send: 100 (users) or 200 (orders) emoji, and a
-# 254-character upper-case e-mail address (kept twice: as sent and lower-cased).
+# Writes curl configs for COUNT POSTs numbered from FIRST into DIR (the
+# largest entries a client may send; see post-configs.awk):
+# `post_configs DIR URL users|orders FIRST COUNT`.
 post_configs() {
-  local dir=$1 url=$2 kind=$3 first=$4 count=$5
-  mkdir -p "$dir"
-  awk -v dir="$dir" -v url="$url" -v kind="$kind" -v first="$first" -v count="$count" \
-    -v posters="$POSTERS" -v users="$SEED_USERS" '
-    function times(s, n,   out) { out = ""; while (n-- > 0) out = out s; return out }
-    BEGIN {
-      name = times("\360\237\230\200", 100); item = times("\360\237\230\200", 200)
-      domain = times("X", 63) "." times("X", 63) "." times("Y", 57) ".ORG"
-      for (i = 0; i < count; i++) {
-        n = first + i
-        if (kind == "users") {
-          body = sprintf("{\\\"name\\\":\\\"%s\\\",\\\"email\\\":\\\"%s%010d@%s\\\"}", name, times("U", 54), n, domain)
-        } else {
-          body = sprintf("{\\\"userId\\\":%d,\\\"item\\\":\\\"%s\\\",\\\"quantity\\\":1000,\\\"unitPrice\\\":\\\"999999.99\\\"}", n % users + 1, item)
-        }
-        file = dir "/" (i % posters) ".cfg"
-        if (i >= posters) print "next" > file
-        printf "url = \"%s\"\nheader = \"Content-Type: application/json\"\ndata = \"%s\"\noutput = /dev/null\n", url, body > file
-        print "write-out = \"%{http_code} %{content_type} %header{location}\\n\"" > file
-      }
-    }'
+  mkdir -p "$1"
+  awk -v dir="$1" -v url="$2" -v kind="$3" -v first="$4" -v count="$5" -v posters="$POSTERS" \
+    -v users="$SEED_USERS" -f "$(dirname "${BASH_SOURCE[0]}")/post-configs.awk"
 }
 
 # POSTs COUNT entries numbered from FIRST from $POSTERS curl processes at once,
