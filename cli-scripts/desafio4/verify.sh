@@ -2,10 +2,15 @@
 # Challenge 4: proves that users and orders run from their own images on one
 # network, that orders reaches users by hostname (embedding the user, 422 for
 # an unknown one, the request id passed along), that bad input gets 4xx
-# problems, and that with users stopped orders answers a 5xx problem at once.
+# problems, that with users stopped orders answers a 5xx problem at once, and
+# that the bounded stores refuse entries past their maximum with 507 and lose
+# nothing (stores.sh: on copies of both containers, removed at the end).
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=stores.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stores.sh"
+CHALLENGE=4
 
 USERS="http://$BIND_ADDRESS:$D4_PORT"
 ORDERS="http://$BIND_ADDRESS:$D4_ORDERS_PORT"
@@ -64,8 +69,13 @@ fails_fast_without_users() {
   return "$outcome"
 }
 
+never_restarted() {
+  [[ $(docker inspect -f '{{.RestartCount}}' desafio4-users desafio4-orders | sort -u) == 0 ]]
+}
+
 main() {
   say "Challenge 4: verifying"
+  trap stores_cleanup EXIT
   check "users and orders run from their own images" own_images
   check "users answers on $USERS with its seeded users" users_seeded
   check "an order for user 1 is created (201, total 59.97)" order_created
@@ -76,6 +86,10 @@ main() {
   check "with users stopped, orders answers a 502/503/504 problem within a second" fails_fast_without_users
   wait_healthy desafio4-users >/dev/null
   check "with users back, the order embeds its user again" retry 20 0.25 user_embedded
+  check "a small maximum raced by 40 POSTs at once: exactly the maximum stored, every other POST a 507 problem, nothing acknowledged lost, copies healthy, 0 restarts" race_small_maximum
+  check "the default maximum filled with the largest entries fits the 256 MiB container: 20 more are 507 problems, every entry listed, healthy, 0 restarts, not OOM-killed" fill_default_maximum
+  check "full stores still serve: a user's orders by the index, a page past the end, 507 for one more" full_store_still_serves
+  check "users and orders report restart count 0" never_restarted
   checks_done "Challenge 4"
 }
 

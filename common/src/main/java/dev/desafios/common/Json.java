@@ -44,13 +44,22 @@ public final class Json {
         return object;
     }
 
-    /** A required string field. */
+    /**
+     * A required string field, refused when it is not Unicode text: JSON escapes can spell a lone
+     * surrogate ({@code "\\ud800"}), which no UTF-8 writer (a response, a database, a log) can keep;
+     * each would store or send it as {@code ?}, so it is refused here, for every service, once.
+     */
     public static String string(JsonObject object, String name) {
         JsonValue value = required(object, name);
         if (!value.isString()) {
             throw Problem.badRequest("field '" + name + "' must be a string");
         }
-        return value.asString();
+        String text = value.asString();
+        if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            throw Problem.badRequest("field '" + name + "' must be valid Unicode: it has a lone surrogate"
+                    + " (such as \\ud800), which cannot be stored");
+        }
+        return text;
     }
 
     /** An optional string field, or the default when absent. */

@@ -63,6 +63,11 @@ public final class Problem extends RuntimeException {
         return new Problem(422, "Unprocessable Content", detail);
     }
 
+    /** 507: the store is full (a disk, or a bounded in-memory store); nothing was written. */
+    public static Problem insufficientStorage(String detail) {
+        return new Problem(507, "Insufficient Storage", detail);
+    }
+
     /** 502: an upstream refused, reset or answered garbage. */
     public static Problem badGateway(String detail) {
         return new Problem(502, "Bad Gateway", detail);

@@ -17,9 +17,10 @@ final class OrderHandlers {
         this.users = users;
     }
 
-    /** Validates the whole body first, so that bad input never costs a call to users. */
+    /** Validates the whole body and checks for room first, so that neither bad input nor a full store costs a call to users. */
     Response create(Request request) {
         Order.New order = Order.New.fromJson(request.jsonBody(Order.New.fields()));
+        orders.checkRoom();
         if (users.find(order.userId(), request.requestId()).isEmpty()) {
             throw Problem.unprocessable("no user with id " + order.userId());
         }

@@ -10,6 +10,11 @@ import java.util.Map;
 
 /** Challenges 4 and 5: orders in memory, each checked against and embedding its user from svc-users. */
 public final class OrdersService {
+    /** The default of {@code MAX_ORDERS}: worst-case orders this many fill a small part of the heap (docs/stores.md). */
+    static final int DEFAULT_MAX_ORDERS = 10_000;
+    /** The largest {@code MAX_ORDERS} accepted: far past any heap these containers get. */
+    static final int LARGEST_MAX = 10_000_000;
+
     private OrdersService() {
     }
 
@@ -22,7 +27,8 @@ public final class OrdersService {
         int port = port0 ? 0 : config.port();
         var users = new UsersClient(config.url("USERS_URL", "http://users:8080"),
                 config.duration("USERS_TIMEOUT", Duration.ofSeconds(2)));
-        var handlers = new OrderHandlers(new OrderStore(), users);
+        var store = new OrderStore((int) config.whole("MAX_ORDERS", DEFAULT_MAX_ORDERS, 1, LARGEST_MAX));
+        var handlers = new OrderHandlers(store, users);
         var router = new Router(config.maxBodyBytes())
                 .get("/orders", handlers::list)
                 .post("/orders", handlers::create)

@@ -133,6 +133,14 @@ class NotesBadInputTest {
     }
 
     @Test
+    void create_loneSurrogateInTitleOrBody_400NothingStored() {
+        for (String escaped : new String[] {"\\ud800", "\\udfff", "half \\ud83d", "\\ude00 half"}) {
+            assertRejected(400, "{\"title\":\"" + escaped + "\"}");
+            assertRejected(400, "{\"title\":\"t\",\"body\":\"" + escaped + "\"}");
+        }
+    }
+
+    @Test
     void create_deeplyNested_400() {
         assertRejected(400, "[".repeat(10_000));
         assertRejected(400, "{\"title\":" + "[".repeat(10_000));

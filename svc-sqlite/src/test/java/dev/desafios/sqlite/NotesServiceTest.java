@@ -78,6 +78,25 @@ class NotesServiceTest {
     }
 
     @Test
+    void create_oddButValidText_storedExactlyAsSent() {
+        for (String body : new String[] {"a\u0000b", "tab\tcr\r\nlf\n", "esc\u001b[31m", "\uFEFFbom",
+                "\uFFFF\uFFFE end", "\ud83d\ude00\ud83d\ude00", "\u202eright-to-left", "c1 \u0085"}) {
+            JsonObject created = json(http.postJson("/notes",
+                    new JsonObject().add("title", "odd").add("body", body).toString()), 201);
+
+            JsonObject fetched = json(http.get("/notes/" + created.getLong("id", -1)), 200);
+
+            assertEquals(body, fetched.getString("body", null), visible(body));
+            assertEquals(created, fetched);
+        }
+    }
+
+    private static String visible(String text) {
+        return text.codePoints().mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c)
+                : Character.toString(c)).reduce("", String::concat);
+    }
+
+    @Test
     void create_withoutBody_bodyIsEmpty() {
         assertEquals("", json(http.postJson("/notes", "{\"title\":\"t\"}"), 201).getString("body", null));
     }

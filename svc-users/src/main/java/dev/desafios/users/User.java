@@ -20,10 +20,9 @@ record User(long id, String name, String email, String createdAt) {
             if (length < 1 || length > MAX_NAME) {
                 throw Problem.badRequest("field 'name' must have 1 to " + MAX_NAME + " characters");
             }
-            // Lone surrogates (from \ud800 escapes) are not text: they cannot be written as UTF-8.
-            if (name.codePoints().anyMatch(c -> Character.isISOControl(c)
-                    || Character.getType(c) == Character.SURROGATE)) {
-                throw Problem.badRequest("field 'name' must not contain control characters or broken Unicode");
+            // Json.string has refused lone surrogates already; a name holds no control characters.
+            if (name.codePoints().anyMatch(Character::isISOControl)) {
+                throw Problem.badRequest("field 'name' must not contain control characters");
             }
             return new New(name, Email.normalise(email));
         }

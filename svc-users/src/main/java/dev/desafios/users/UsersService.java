@@ -11,6 +11,10 @@ import java.util.Map;
 public final class UsersService {
     /** The response header naming the container that answered, so that balancing can be seen. */
     static final String SERVED_BY = "X-Served-By";
+    /** The default of {@code MAX_USERS}: worst-case users this many fill a small part of the heap (docs/stores.md). */
+    static final int DEFAULT_MAX_USERS = 10_000;
+    /** The largest {@code MAX_USERS} accepted: far past any heap these containers get. */
+    static final int LARGEST_MAX = 10_000_000;
 
     private UsersService() {
     }
@@ -22,7 +26,8 @@ public final class UsersService {
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
         int port = port0 ? 0 : config.port();
-        var handlers = new UserHandlers(UserStore.seeded());
+        var handlers = new UserHandlers(UserStore.seeded(
+                (int) config.whole("MAX_USERS", DEFAULT_MAX_USERS, UserStore.SEEDS, LARGEST_MAX)));
         var router = new Router(config.maxBodyBytes())
                 .header(SERVED_BY, config.hostname())
                 .get("/users", handlers::list)
