@@ -34,7 +34,7 @@ public final class GatewayService {
         var users = new Upstream("users", settings.usersUrl(), addresses, client, settings);
         var orders = new Upstream("orders", settings.ordersUrl(), addresses, client, settings);
         var gateway = new Gateway(new Proxy(settings.requestTimeout()), users, orders);
-        var router = new Router(settings.maxBodyBytes());
+        var router = new Router(settings.maxBodyBytes(), config.limits().forProxy());
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }
