@@ -74,14 +74,27 @@ limits_huge_line() {
 
 limits_log_bytes() { docker logs "$CONTAINER" 2>&1 | wc -c; }
 
-# BURST huge request lines, AT_ONCE in parallel.
+# BURST huge request lines, AT_ONCE in parallel; the size of each answer
+# goes into the file sizes (kept to a few processes per request).
 limits_burst() {
   local i
   for ((i = 0; i < BURST; i++)); do
-    limits_send "$FAULTS_WORK/huge" &
+    (
+      exec 3<>"/dev/tcp/$BIND_ADDRESS/$PORT" || exit 0
+      cat "$FAULTS_WORK/huge" >&3 2>/dev/null || true
+      timeout 10 head -c 1048576 <&3 2>/dev/null | wc -c >>"$FAULTS_WORK/sizes"
+    ) 2>/dev/null &
     (((i + 1) % AT_ONCE == 0)) && wait
   done
   wait
+}
+
+# Every answer of the burst was small (or none).
+limits_burst_small() {
+  local largest
+  largest=$(sort -n "$FAULTS_WORK/sizes" | tail -n 1)
+  note "$(wc -l <"$FAULTS_WORK/sizes") answers read; the largest $largest bytes"
+  (($(wc -l <"$FAULTS_WORK/sizes") == BURST && ${largest:-0} < SMALL))
 }
 
 limits_unharmed() {
@@ -104,7 +117,7 @@ limits_head_like_get() {
 }
 
 main() {
-  local challenge=${1:-} paths before after grown path
+  local challenge=${1:-} paths before after grown path burst_start
   [[ -n ${TARGETS[$challenge]:-} ]] || die "usage: $0 CHALLENGE (one of: ${!TARGETS[*]})"
   read -r PORT CONTAINER paths <<<"${TARGETS[$challenge]}"
   read -r -a PATHS <<<"$paths"
@@ -122,9 +135,12 @@ main() {
   check "a ~300 KB request line: a small answer or a closed connection" limits_huge_line
   before=$(limits_log_bytes)
   note "a burst of $BURST requests with ~300 KB request lines, $AT_ONCE at a time"
+  burst_start=$SECONDS
   limits_burst
+  note "the burst took $((SECONDS - burst_start)) s"
   after=$(limits_log_bytes)
   grown=$((after - before))
+  check "during the burst: every request ended, each answer small or none" limits_burst_small
   note "the log grew by $grown bytes (bound: $((BURST * LOG_BYTES_PER_REQUEST)))"
   check "after the burst: not restarted, not OOM-killed" limits_unharmed
   check "after the burst: the log grew by at most $LOG_BYTES_PER_REQUEST bytes a request" \
