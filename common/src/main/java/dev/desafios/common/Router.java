@@ -95,6 +95,11 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        if (!HeadGuard.headRead()) {
+            // Cut under memory pressure while its head was read: the connection is closing.
+            exchange.close();
+            return;
+        }
         long start = System.nanoTime();
         // Only bounded copies of what the client sent go further: into the problem, the log line.
         String method = Problem.bound(exchange.getRequestMethod());

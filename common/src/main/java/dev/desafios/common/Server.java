@@ -50,7 +50,8 @@ public final class Server {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(port), 256);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            http.setExecutor(executor);
+            // Exchanges are tracked until their head is read, so that slow heads can be cut under memory pressure.
+            http.setExecutor(HeadGuard.guard(executor));
             http.createContext("/", router);
             http.start();
             Log.info("listening", new JsonObject().add("port", http.getAddress().getPort()));
