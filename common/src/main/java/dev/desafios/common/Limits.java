@@ -71,13 +71,14 @@ public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaders
     }
 
     /**
-     * The JDK parser's cap, {@code sun.net.httpserver.maxReqHeaderSize}: twice what the handler
-     * limits let through (as the JDK counts it), so that a head somewhat over them still reaches the
-     * handler and gets its 414/431, while what one connection can make the parser hold stays small.
-     * Past it the JDK closes the connection without an answer.
+     * The JDK parser's cap, {@code sun.net.httpserver.maxReqHeaderSize}: one and a half times what
+     * the handler limits let through (as the JDK counts it), so that a head somewhat over them still
+     * reaches the handler and gets its 414/431, while what one connection can make the parser hold
+     * stays small (it keeps a header in a char array that doubles as it grows: about four bytes a
+     * byte of the longest header). Past it the JDK closes the connection without an answer.
      */
     public int jdkHeadSizeCap() {
-        return 2 * (maxRequestLineBytes + maxHeadersBytes + JDK_LINE_OVERHEAD * (maxHeaders + 1));
+        return 3 * (maxRequestLineBytes + maxHeadersBytes + JDK_LINE_OVERHEAD * (maxHeaders + 1)) / 2;
     }
 
     /**
