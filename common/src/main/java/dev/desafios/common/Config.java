@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * defaults and a {@link ConfigException} naming the variable for any bad value.
  */
 public final class Config {
+    private static final Pattern ASCII_WHOLE = Pattern.compile("[+-]?[0-9]{1,19}");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
     private final Map<String, String> env;
@@ -59,6 +60,11 @@ public final class Config {
         return whole("MAX_BODY_BYTES", 65536, 1, 64L * 1024 * 1024);
     }
 
+    /** The request-head limits, {@code MAX_REQUEST_LINE_BYTES} and the others: see {@link Limits#from}. */
+    public Limits limits() {
+        return Limits.from(this);
+    }
+
     /** A text value, or the default when unset or empty. */
     public String text(String name, String otherwise) {
         String value = env.get(name);
@@ -78,8 +84,15 @@ public final class Config {
         return number;
     }
 
-    /** The text as a whole number within [min, max], or null when it is not one (shared with query parameters). */
+    /**
+     * The text as a whole number within [min, max], or null when it is not one (shared with query
+     * parameters): ASCII digits only, with an optional sign, since {@code Long.parseLong} would
+     * also read other scripts' digits (a fullwidth five as 5).
+     */
     static Long wholeWithin(String text, long min, long max) {
+        if (!ASCII_WHOLE.matcher(text).matches()) {
+            return null;
+        }
         try {
             long number = Long.parseLong(text);
             return number >= min && number <= max ? number : null;

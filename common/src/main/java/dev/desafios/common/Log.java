@@ -2,12 +2,13 @@ package dev.desafios.common;
 
 import com.eclipsesource.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,9 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * people. A request only queues its line: one writer thread writes whatever lines are waiting
  * with one system call, so that requests neither queue for stdout's lock nor pay a write each
  * (under load that was a quarter of a proxy's time). The writer lingers a few milliseconds
- * after each write, so that under load it is woken once per batch, not once per line. When the
- * queue is full, callers wait: no line is ever dropped. {@link #flush()} waits until every line
- * logged so far is written.
+ * after each write, so that under load it is woken once per batch, not once per line. The queue
+ * is bounded in lines and in bytes; when it is full, callers wait: no line is ever dropped.
+ * {@link #flush()} waits until every line logged so far is written.
+ *
+ * <p>Every string field is cut to {@link Problem#ECHO_CHARS} characters (paths, methods and
+ * messages may carry what a client sent), so a line stays small whatever the request, and the
+ * writer's buffer is given back after a batch that made it grow.
  *
  * <p>Lines are built as text, not as a JSON tree: the access line is on every request's path,
  * and building it through a tree and {@code Instant.toString()} cost a proxy more than a tenth
@@ -26,12 +31,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Log {
     private static final int QUEUED_LINES = 16_384;
-    private static final int LINES_PER_WRITE = 1_024;
+    /** What waiting lines may hold in all; a caller waits beyond it. */
+    static final int QUEUED_BYTES = 4 * 1024 * 1024;
+    /** What one write gathers at most, and the size the writer's buffer returns to. */
+    private static final int BYTES_PER_WRITE = 64 * 1024;
     private static final long FLUSH_WAIT_MILLIS = 2_000;
     /** How long the writer lets lines gather after a write; a line waits at most this long. */
     private static final long LINGER_MILLIS = 5;
 
     private static final BlockingQueue<byte[]> LINES = new ArrayBlockingQueue<>(QUEUED_LINES);
+    private static final Semaphore ROOM = new Semaphore(QUEUED_BYTES);
     private static final AtomicLong QUEUED = new AtomicLong();
     private static final Object WRITTEN_LOCK = new Object();
     private static long written;
@@ -67,7 +76,21 @@ public final class Log {
     public static void error(String msg, Throwable cause) {
         write("ERROR", msg, new JsonObject().add("error", String.valueOf(cause)));
         flush();
-        cause.printStackTrace();
+        printStackTrace(cause);
+    }
+
+    /** The stack trace with each message cut short: an exception's message may quote a request. */
+    static void printStackTrace(Throwable cause) {
+        var text = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = cause; t != null && depth < 8; t = t.getCause(), depth++) {
+            text.append(depth == 0 ? "" : "Caused by: ").append(Problem.bound(String.valueOf(t))).append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                text.append("\tat ").append(frame).append('\n');
+            }
+        }
+        System.err.print(text);
+        System.err.flush();
     }
 
     /** Waits (up to two seconds) until every line logged before the call is on stdout. */
@@ -106,7 +129,12 @@ public final class Log {
     private static void write(String level, String msg, JsonObject fields) {
         StringBuilder line = start(level, msg);
         for (var member : fields) {
-            appendString(line.append(','), member.getName()).append(':').append(member.getValue());
+            appendString(line.append(','), Problem.bound(member.getName())).append(':');
+            if (member.getValue().isString()) {
+                appendString(line, Problem.bound(member.getValue().asString()));
+            } else {
+                line.append(member.getValue());
+            }
         }
         enqueue(line);
     }
@@ -121,7 +149,7 @@ public final class Log {
     }
 
     private static void field(StringBuilder line, String name, String value) {
-        appendString(line.append(",\"").append(name).append("\":"), value);
+        appendString(line.append(",\"").append(name).append("\":"), Problem.bound(value));
     }
 
     /** ISO-8601 in UTC with microseconds: 2026-11-23T09:44:33.868790Z. */
@@ -169,6 +197,7 @@ public final class Log {
     /** Closes and queues a line, waiting for room when the writer is behind; an interrupt is kept for later. */
     private static void enqueue(StringBuilder text) {
         byte[] line = text.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+        ROOM.acquireUninterruptibly(room(line));
         boolean interrupted = false;
         while (true) {
             try {
@@ -185,6 +214,11 @@ public final class Log {
         }
     }
 
+    /** The bytes a line holds of the queue's room (a line over the whole room takes all of it). */
+    private static int room(byte[] line) {
+        return Math.min(line.length, QUEUED_BYTES);
+    }
+
     private static void linger() {
         try {
             Thread.sleep(LINGER_MILLIS);
@@ -194,27 +228,39 @@ public final class Log {
     }
 
     private static void writeForever() {
-        var batch = new ArrayList<byte[]>(LINES_PER_WRITE);
-        var buffer = new ByteArrayOutputStream(64 * 1024);
+        var buffer = new ByteArrayOutputStream(BYTES_PER_WRITE);
         while (true) {
+            byte[] line;
             try {
-                batch.add(LINES.take());
+                line = LINES.take();
             } catch (InterruptedException e) {
                 continue;
             }
-            LINES.drainTo(batch, LINES_PER_WRITE - 1);
-            batch.forEach(buffer::writeBytes);
+            int lines = 0;
+            int room = 0;
+            // Gathers up to BYTES_PER_WRITE (one line may be longer), then one write.
+            do {
+                buffer.writeBytes(line);
+                room += room(line);
+                lines++;
+            } while (buffer.size() < BYTES_PER_WRITE && (line = LINES.poll()) != null);
             // System.out as it is now (a test harness may have replaced it); a PrintStream
             // never throws: a closed stdout loses the lines, and nothing else could tell.
             PrintStream out = System.out;
-            out.write(buffer.toByteArray(), 0, buffer.size());
+            try {
+                buffer.writeTo(out);
+            } catch (IOException impossible) {
+                // PrintStream reports no errors this way.
+            }
             out.flush();
+            ROOM.release(room);
             synchronized (WRITTEN_LOCK) {
-                written += batch.size();
+                written += lines;
                 WRITTEN_LOCK.notifyAll();
             }
+            // A batch that grew the buffer leaves it to the collector: a buffer never stays grown.
+            buffer = buffer.size() > BYTES_PER_WRITE ? new ByteArrayOutputStream(BYTES_PER_WRITE) : buffer;
             buffer.reset();
-            batch.clear();
             linger();
         }
     }

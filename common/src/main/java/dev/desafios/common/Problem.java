@@ -47,6 +47,17 @@ public final class Problem extends RuntimeException {
                 Headers.of("Connection", "close"));
     }
 
+    /** 414: the request line is over the limit. */
+    public static Problem uriTooLong(int limit) {
+        return new Problem(414, "URI Too Long", "the request line is over " + limit + " bytes",
+                Headers.of("Connection", "close"));
+    }
+
+    /** 431: a header, or the headers together, over a limit; the detail says which. */
+    public static Problem headersTooLarge(String detail) {
+        return new Problem(431, "Request Header Fields Too Large", detail, Headers.of("Connection", "close"));
+    }
+
     /** 415: the body is not {@code application/json}. */
     public static Problem unsupportedMediaType(String contentType) {
         return new Problem(415, "Unsupported Media Type",
@@ -103,20 +114,38 @@ public final class Problem extends RuntimeException {
         return headers;
     }
 
-    /** The problem document, with the path it concerns and the request id. */
+    /**
+     * The problem document, with the path it concerns and the request id; the detail and the
+     * instance are cut to {@link #ECHO_CHARS}, since either may carry what a client sent.
+     */
     public JsonObject toJson(String instance, String requestId) {
         return new JsonObject()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)
-                .add("detail", getMessage())
-                .add("instance", instance)
-                .add("requestId", requestId);
+                .add("detail", bound(getMessage()))
+                .add("instance", bound(instance))
+                .add("requestId", bound(requestId));
+    }
+
+    /** How much of anything a client sent is echoed in a response or written to a log. */
+    public static final int ECHO_CHARS = 256;
+
+    /** The text cut to {@link #ECHO_CHARS} characters, then "..." (null stays null). */
+    public static String bound(String text) {
+        if (text == null || text.length() <= ECHO_CHARS) {
+            return text;
+        }
+        int end = ECHO_CHARS;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "...";
     }
 
     /** Quotes a client-supplied value for a detail message, cut short and without control characters. */
     public static String quote(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        String clean = (value.length() > 61 ? value.substring(0, 61) : value).replaceAll("\\p{Cntrl}", "?");
         return "'" + (clean.length() > 60 ? clean.substring(0, 60) + "..." : clean) + "'";
     }
 }

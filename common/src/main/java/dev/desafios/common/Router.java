@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Routes scanned in order, with 404 and 405 built in, and the one place where a request
  * gets its id, exceptions become problem responses, the response is sent and the access
- * line is logged.
+ * line is logged. Before any of it, the request head is held to the {@link Limits} (414, 431).
+ * HEAD is answered wherever GET is: the GET handler runs and its status and headers go out
+ * without the body, unless a HEAD route of its own matches.
  */
 public final class Router implements HttpHandler {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)(?::([^}]+))?}");
@@ -24,11 +26,26 @@ public final class Router implements HttpHandler {
 
     private final List<Route> routes = new ArrayList<>();
     private final long maxBodyBytes;
+    private final Limits limits;
     private Headers always = Headers.empty();
 
-    /** A router whose requests may carry bodies of at most {@code maxBodyBytes}. */
+    /**
+     * A router whose requests may carry bodies of at most {@code maxBodyBytes}, with the head
+     * limits of this process's environment ({@link Limits#fromEnvironment()}).
+     */
     public Router(long maxBodyBytes) {
+        this(maxBodyBytes, Limits.fromEnvironment());
+    }
+
+    /** A router with these body and head limits. */
+    public Router(long maxBodyBytes, Limits limits) {
         this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
+    }
+
+    /** The head limits this router enforces. */
+    public Limits limits() {
+        return limits;
     }
 
     /**
@@ -78,44 +95,73 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        if (!HeadGuard.headRead()) {
+            // Cut under memory pressure while its head was read: the connection is closing.
+            exchange.close();
+            return;
+        }
         long start = System.nanoTime();
-        String requestId = RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
-        String path = exchange.getRequestURI().getRawPath();
+        // Only bounded copies of what the client sent go further: into the problem, the log line.
+        String method = Problem.bound(exchange.getRequestMethod());
+        String path = Problem.bound(exchange.getRequestURI().getRawPath());
+        Problem overLimit = limits.check(exchange);
+        String requestId = overLimit != null ? RequestIds.generate()
+                : RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
         Response response;
         try {
-            response = dispatch(exchange, path, requestId);
+            if (overLimit != null) {
+                throw overLimit;
+            }
+            response = dispatch(exchange, requestId);
         } catch (Problem problem) {
             response = Response.problem(problem, path, requestId);
         } catch (Throwable unexpected) {
-            Log.error("unhandled error in " + exchange.getRequestMethod() + " " + path, unexpected);
+            Log.error("unhandled error in " + method + " " + path, unexpected);
             response = Response.problem(Problem.internal(), path, requestId);
         }
         send(exchange, response, requestId);
         long ms = (System.nanoTime() - start) / 1_000_000;
-        Log.request(exchange.getRequestMethod(), path, response.status(), ms, requestId);
+        Log.request(method, path, response.status(), ms, requestId);
     }
 
-    private Response dispatch(HttpExchange exchange, String path, String requestId) throws Exception {
+    private Response dispatch(HttpExchange exchange, String requestId) throws Exception {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
         var allowed = new LinkedHashSet<String>();
+        Route getForHead = null;
+        Matcher getMatch = null;
         for (Route route : routes) {
             Matcher m = route.pattern.matcher(path);
             if (!m.matches()) {
                 continue;
             }
-            if (!route.method.equals(exchange.getRequestMethod())) {
-                allowed.add(route.method);
-                continue;
+            if (route.method.equals(method)) {
+                return run(route, m, exchange, requestId);
             }
-            var params = new HashMap<String, String>();
-            for (String name : route.names) {
-                params.put(name, m.group(name));
+            allowed.add(route.method);
+            if (route.method.equals("GET")) {
+                allowed.add("HEAD");
+                if (getForHead == null && method.equals("HEAD")) {
+                    getForHead = route;
+                    getMatch = m;
+                }
             }
-            return route.handler.handle(new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes));
+        }
+        if (getForHead != null) {
+            return run(getForHead, getMatch, exchange, requestId);
         }
         if (!allowed.isEmpty()) {
-            throw Problem.methodNotAllowed(exchange.getRequestMethod(), String.join(", ", allowed));
+            throw Problem.methodNotAllowed(method, String.join(", ", allowed));
         }
         throw Problem.notFound("no resource at this path");
+    }
+
+    private Response run(Route route, Matcher m, HttpExchange exchange, String requestId) throws Exception {
+        var params = new HashMap<String, String>();
+        for (String name : route.names) {
+            params.put(name, m.group(name));
+        }
+        return route.handler.handle(new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes));
     }
 
     /** The one way a response leaves: content type, request id, the length rule, and always closed. */
@@ -129,7 +175,12 @@ public final class Router implements HttpHandler {
             headers.set("X-Content-Type-Options", "nosniff");
             always.values().forEach(headers::set);
             response.headers().lists().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
-            boolean noBody = response.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            if (head && hasLength(response.status()) && !headers.containsKey("Content-Length")) {
+                // The JDK sends no length of its own for HEAD: the GET's length, as RFC 9110 asks.
+                headers.set("Content-Length", String.valueOf(response.body().length));
+            }
+            boolean noBody = response.body().length == 0 || head;
             // sendResponseHeaders: -1 means no body; 0 would mean chunked.
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
             if (!noBody) {
@@ -141,5 +192,10 @@ public final class Router implements HttpHandler {
         } catch (IOException clientGone) {
             // The client closed the connection; there is nobody left to answer.
         }
+    }
+
+    /** Whether a response with this status carries a Content-Length (not 1xx, 204 or 304). */
+    private static boolean hasLength(int status) {
+        return status >= 200 && status != 204 && status != 304;
     }
 }

@@ -23,7 +23,6 @@ public final class Server {
         // Cut off clients that dribble their request (slow headers or body), and idle keep-alives.
         setDefault("sun.net.httpserver.maxReqTime", "10");
         setDefault("sun.net.httpserver.idleInterval", "30");
-        setDefault("sun.net.httpserver.maxReqHeaders", "100");
         // A refused body (413) is discarded, never stored, up to 2 MiB (as Tomcat's maxSwallowSize):
         // closing on unread bytes resets the connection and the client often loses the 413.
         setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));
@@ -40,12 +39,19 @@ public final class Server {
         this.resources = resources;
     }
 
-    /** Starts serving the router on the port (0 picks a free one); the resources are closed on stop. */
+    /**
+     * Starts serving the router on the port (0 picks a free one); the resources are closed on stop.
+     * The JDK parser's own caps are set from the router's limits: the JDK reads them once, when the
+     * first server of the process starts, so every later server shares them.
+     */
     public static Server start(int port, Router router, AutoCloseable... resources) {
+        setDefault("sun.net.httpserver.maxReqHeaderSize", String.valueOf(router.limits().jdkHeadSizeCap()));
+        setDefault("sun.net.httpserver.maxReqHeaders", String.valueOf(router.limits().jdkHeaderNamesCap()));
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(port), 256);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            http.setExecutor(executor);
+            // Exchanges are tracked until their head is read, so that slow heads can be cut under memory pressure.
+            http.setExecutor(HeadGuard.guard(executor));
             http.createContext("/", router);
             http.start();
             Log.info("listening", new JsonObject().add("port", http.getAddress().getPort()));

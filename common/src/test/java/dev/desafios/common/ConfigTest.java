@@ -99,4 +99,13 @@ class ConfigTest {
 
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
+
+    @Test
+    void whole_nonAsciiDigits_errorNamesVariable() {
+        for (String digits : new String[] {"\uFF18\uFF10", "\u0668\u0660", "\u096E\u0966", "8\u200B0"}) {
+            var error = assertThrows(Config.ConfigException.class, () -> new Config(Map.of("PORT", digits)).port());
+            assertTrue(error.getMessage().startsWith("PORT="), error.getMessage());
+        }
+        assertEquals(80, new Config(Map.of("PORT", "+80")).port());
+    }
 }

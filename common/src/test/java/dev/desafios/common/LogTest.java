@@ -56,6 +56,52 @@ class LogTest {
     }
 
     @Test
+    void request_hugeClientValues_eachFieldCutShort() {
+        String huge = "x".repeat(300_000);
+        List<String> lines = captured(() -> {
+            Log.request(huge, "/" + huge, 414, 1, huge);
+            Log.info("m" + huge, new JsonObject().add("field", huge).add(huge, 1));
+        });
+
+        assertEquals(2, lines.size());
+        for (String text : lines) {
+            assertTrue(text.length() < 2048, "a short line: " + text.length());
+            Json.parse(text);
+        }
+        JsonObject line = Json.parse(lines.get(0)).asObject();
+        assertEquals(huge.substring(0, Problem.ECHO_CHARS) + "...", line.getString("method", null));
+        assertEquals(Problem.ECHO_CHARS + 3, line.getString("path", "").length());
+    }
+
+    @Test
+    void request_manyLinesOverTheQueuedBytes_allWrittenInOrder() {
+        int count = 40_000;
+        List<String> lines = captured(() -> {
+            for (int i = 0; i < count; i++) {
+                Log.request("GET", "/" + i + "/" + "p".repeat(200), 200, 0, "id");
+            }
+        });
+
+        assertEquals(count, lines.size());
+        assertTrue(lines.get(count - 1).contains("\"/" + (count - 1) + "/"), lines.get(count - 1));
+    }
+
+    @Test
+    void printStackTrace_hugeMessage_cutShort() {
+        PrintStream original = System.err;
+        var bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            Log.printStackTrace(new IllegalStateException("m".repeat(300_000), new RuntimeException("c".repeat(300_000))));
+        } finally {
+            System.setErr(original);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.length() < 20_000, "a short trace: " + text.length());
+        assertTrue(text.contains("Caused by: java.lang.RuntimeException: ccc"), text.substring(0, 400));
+    }
+
+    @Test
     void timestamp_isoInstantWithMicroseconds() {
         for (Instant at : List.of(Instant.parse("2026-11-23T09:44:33.868790565Z"),
                 Instant.parse("2026-11-23T09:44:33.000005Z"), Instant.parse("2026-11-23T09:44:34Z"))) {

@@ -28,6 +28,9 @@ class RouterTest {
                 .get("/things", request -> Response.ok(new JsonObject().add("requestId", request.requestId())))
                 .get("/things/{id}", request -> Response.ok(new JsonObject().add("id", request.idParam("id"))))
                 .delete("/things/{id}", request -> Response.noContent())
+                .get("/both", request -> Response.ok(new JsonObject().add("from", "get")))
+                .route("HEAD", "/both", request -> Response.noContent().withHeader("X-From", "head"))
+                .post("/only-post", request -> Response.noContent())
                 .get("/boom", request -> {
                     throw new IllegalStateException("cannot reach " + SECRET);
                 })
@@ -90,7 +93,7 @@ class RouterTest {
         HttpResponse<String> response = http.post("/things/7", "application/json", BodyPublishers.ofString("{}"));
 
         JsonObject problem = problem(response, 405);
-        assertEquals("GET, DELETE", response.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD, DELETE", response.headers().firstValue("Allow").orElse(null));
         assertEquals("Method Not Allowed", problem.getString("title", null));
     }
 
@@ -99,7 +102,7 @@ class RouterTest {
         HttpResponse<String> response = http.delete("/things");
 
         problem(response, 405);
-        assertEquals("GET", response.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));
     }
 
     @Test
@@ -182,6 +185,46 @@ class RouterTest {
 
         assertTrue(first.matches(GENERATED_ID), first);
         assertNotEquals(first, second);
+    }
+
+    private HttpResponse<String> head(String path) {
+        return http.send(http.request(path).method("HEAD", BodyPublishers.noBody()));
+    }
+
+    @Test
+    void head_getRoute_getsStatusAndLengthWithoutBody() {
+        HttpResponse<String> get = http.get("/things/42");
+        HttpResponse<String> head = head("/things/42");
+
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(String.valueOf(get.body().length()), head.headers().firstValue("Content-Length").orElse(null));
+        assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"));
+        assertTrue(head.headers().firstValue("X-Request-Id").isPresent());
+    }
+
+    @Test
+    void head_unknownIdOrPath_404WithoutBody() {
+        assertEquals(404, head("/things/abc").statusCode());
+        assertEquals("", head("/nothing").body());
+        assertEquals(404, head("/nothing").statusCode());
+    }
+
+    @Test
+    void head_ownRoute_winsOverGet() {
+        HttpResponse<String> head = head("/both");
+
+        assertEquals(204, head.statusCode());
+        assertEquals("head", head.headers().firstValue("X-From").orElse(null));
+        assertEquals("get", json(http.get("/both"), 200).getString("from", null));
+    }
+
+    @Test
+    void head_pathWithoutGet_405AllowsWithoutHead() {
+        HttpResponse<String> head = head("/only-post");
+
+        assertEquals(405, head.statusCode());
+        assertEquals("POST", head.headers().firstValue("Allow").orElse(null));
     }
 
     private void assertReplaced(String bad) {

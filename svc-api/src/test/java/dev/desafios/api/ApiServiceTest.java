@@ -102,7 +102,7 @@ class ApiServiceTest {
         HttpResponse<String> response = http.post("/", "application/json", BodyPublishers.ofString("{}"));
 
         problem(response, 405);
-        assertEquals("GET", response.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));
     }
 
     @Test
@@ -110,7 +110,7 @@ class ApiServiceTest {
         HttpResponse<String> response = http.delete("/visits");
 
         problem(response, 405);
-        assertEquals("GET", response.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(null));
     }
 
     @Test

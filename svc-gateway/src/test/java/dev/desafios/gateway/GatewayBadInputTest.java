@@ -96,8 +96,8 @@ class GatewayBadInputTest {
     }
 
     @Test
-    void requestId_tenKilobytes_replacedNeverEchoed() {
-        String huge = "a".repeat(10 * 1024);
+    void requestId_fourKilobytes_replacedNeverEchoed() {
+        String huge = "a".repeat(4 * 1024); // under the header limit; a bigger one is a 431
 
         HttpResponse<String> response = gateway.http.send(gateway.http.request("/api/users/1").header("X-Request-Id", huge));
 

@@ -182,11 +182,11 @@ class NotesServiceTest {
         HttpResponse<String> put = http.send(http.request("/notes/1").PUT(BodyPublishers.ofString("{}"))
                 .header("Content-Type", "application/json"));
         problem(put, 405);
-        assertEquals("GET, DELETE", put.headers().firstValue("Allow").orElse(null));
+        assertEquals("GET, HEAD, DELETE", put.headers().firstValue("Allow").orElse(null));
 
         HttpResponse<String> delete = http.delete("/notes");
         problem(delete, 405);
-        assertEquals("POST, GET", delete.headers().firstValue("Allow").orElse(null));
+        assertEquals("POST, GET, HEAD", delete.headers().firstValue("Allow").orElse(null));
     }
 
     @Test

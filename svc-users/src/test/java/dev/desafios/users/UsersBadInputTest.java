@@ -174,7 +174,8 @@ class UsersBadInputTest {
         for (String id : new String[] {"x".repeat(65), "a b", "<script>", "x".repeat(10_000)}) {
             HttpResponse<String> response = http.send(http.request("/users/1").header("X-Request-Id", id));
 
-            assertEquals(200, response.statusCode());
+            // Over 8 KiB it is a header too large (431); the id is replaced all the same.
+            assertEquals(id.length() > 8192 ? 431 : 200, response.statusCode());
             String echoed = response.headers().firstValue("X-Request-Id").orElseThrow();
             assertTrue(echoed.matches("[0-9a-f]{16}"), echoed);
         }

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Request-head limits against a running challenge container, with its real
+# memory limit: `limits.sh 1` (or 2, 4, 5). Proves: headers past the count
+# limit, one 9 KiB header and 40 KiB of headers get a small 431 problem; a
+# 9 KiB request line a small 414; a ~300 KB request line a small answer or a
+# closed connection; a burst of 400 such requests, 100 at a time, leaves the
+# container unrestarted (not OOM-killed), its log grown by a bounded amount
+# (the figure is printed), and serving; HEAD on each GET route gives the GET's
+# status and no body. Raw requests go through bash's /dev/tcp, so the bytes
+# sent are exactly the ones written here. Brings the challenge up when it is
+# not running (and down again on exit); leaves a running one running.
+set -Eeuo pipefail
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=faults-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
+
+# challenge -> "port container GET-paths..." (the health path first).
+declare -A TARGETS=(
+  [1]="$D1_PORT desafio1-api /health / /visits"
+  [2]="$D2_PORT desafio2-sqlite /health /notes /notes/1"
+  [4]="$D4_PORT desafio4-users /health /users /users/1"
+  [5]="$D5_PORT desafio5-gateway /health /api/users /api/users/1 /api/orders /api/users/1/orders"
+)
+BURST=400 AT_ONCE=100 HUGE_LINE=300000
+SMALL=4096              # an answer to a refused head is a small problem: under this many bytes
+LOG_BYTES_PER_REQUEST=1024
+
+# Writes a raw GET of TARGET with N header lines of SIZE bytes each (CRLF
+# included) into FILE: `limits_request FILE METHOD TARGET N SIZE`.
+limits_request() {
+  local file=$1 method=$2 target=$3 count=$4 size=$5 i pad
+  pad=$(head -c "$((size > 12 ? size - 12 : 1))" /dev/zero | tr '\0' v)
+  {
+    printf '%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n' "$method" "$target" "$BIND_ADDRESS"
+    for ((i = 0; i < count; i++)); do printf 'X-%05d: %s\r\n' "$i" "$pad"; done
+    printf '\r\n'
+  } >"$file"
+}
+
+# Sends FILE raw and sets RAW_STATUS (000: closed without an answer),
+# RAW_BYTES (the whole answer) and RAW_BODY_BYTES (after the head).
+limits_send() {
+  local answer=$FAULTS_WORK/answer.$BASHPID head
+  : >"$answer"
+  (
+    exec 3<>"/dev/tcp/$BIND_ADDRESS/$PORT" || exit 0
+    cat "$1" >&3 2>/dev/null || true
+    timeout 10 head -c 1048576 <&3 >"$answer" 2>/dev/null || true
+  ) 2>/dev/null
+  RAW_BYTES=$(wc -c <"$answer")
+  RAW_STATUS=$(head -n 1 "$answer" | cut -d' ' -f2 | tr -dc 0-9)
+  RAW_STATUS=${RAW_STATUS:-000}
+  head=$(LC_ALL=C awk '{ n += length($0) + 1 } $0 == "\r" { print n; exit }' "$answer")
+  RAW_BODY_BYTES=$((head ? RAW_BYTES - head : 0))
+  rm -f "$answer"
+}
+
+# A raw request with an expected small problem: `limits_refused STATUS METHOD TARGET N SIZE`.
+limits_refused() {
+  local status=$1; shift
+  limits_request "$FAULTS_WORK/req" "$@"
+  limits_send "$FAULTS_WORK/req"
+  note "$(wc -c <"$FAULTS_WORK/req") bytes sent: $RAW_STATUS, answer $RAW_BYTES bytes"
+  [[ $RAW_STATUS == "$status" ]] && ((RAW_BYTES < SMALL))
+}
+
+# The huge request line: a small answer or a closed connection.
+limits_huge_line() {
+  limits_send "$FAULTS_WORK/huge"
+  note "a ${HUGE_LINE}-byte request line: $RAW_STATUS, answer $RAW_BYTES bytes"
+  ((RAW_BYTES < SMALL))
+}
+
+limits_log_bytes() { docker logs "$CONTAINER" 2>&1 | wc -c; }
+
+# BURST huge request lines, AT_ONCE in parallel; the size of each answer
+# goes into the file sizes (kept to a few processes per request).
+limits_burst() {
+  local i
+  for ((i = 0; i < BURST; i++)); do
+    (
+      exec 3<>"/dev/tcp/$BIND_ADDRESS/$PORT" || exit 0
+      cat "$FAULTS_WORK/huge" >&3 2>/dev/null || true
+      timeout 10 head -c 1048576 <&3 2>/dev/null | wc -c >>"$FAULTS_WORK/sizes"
+    ) 2>/dev/null &
+    (((i + 1) % AT_ONCE == 0)) && wait
+  done
+  wait
+}
+
+# Every answer of the burst was small (or none).
+limits_burst_small() {
+  local largest
+  largest=$(sort -n "$FAULTS_WORK/sizes" | tail -n 1)
+  note "$(wc -l <"$FAULTS_WORK/sizes") answers read; the largest $largest bytes"
+  (($(wc -l <"$FAULTS_WORK/sizes") == BURST && ${largest:-0} < SMALL))
+}
+
+limits_unharmed() {
+  local state
+  state=$(docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$CONTAINER")
+  note "$CONTAINER: restarts, OOM-killed, running = $state; memory now $(docker stats --no-stream --format '{{.MemUsage}}' "$CONTAINER")"
+  [[ $state == "0 false true" ]]
+}
+
+limits_serving() { http GET "$BASE$HEALTH"; status_is 200; }
+
+# HEAD on a GET route: the GET's status, no body bytes.
+limits_head_like_get() {
+  http GET "$BASE$1"
+  local get=$HTTP_STATUS
+  limits_request "$FAULTS_WORK/head" HEAD "$1" 0 0
+  limits_send "$FAULTS_WORK/head"
+  note "GET $1: $get; HEAD $1: $RAW_STATUS with $RAW_BODY_BYTES body bytes"
+  [[ $RAW_STATUS == "$get" ]] && ((RAW_BODY_BYTES == 0))
+}
+
+main() {
+  local challenge=${1:-} paths before after grown path burst_start
+  [[ -n ${TARGETS[$challenge]:-} ]] || die "usage: $0 CHALLENGE (one of: ${!TARGETS[*]})"
+  read -r PORT CONTAINER paths <<<"${TARGETS[$challenge]}"
+  read -r -a PATHS <<<"$paths"
+  HEALTH=${PATHS[0]} BASE="http://$BIND_ADDRESS:$PORT"
+  trap faults_finish EXIT
+  say "Limits, challenge $challenge: request heads past the limits against $CONTAINER"
+  faults_ensure_up "$challenge" "$CONTAINER"
+  note "$CONTAINER memory limit: $(($(docker inspect -f '{{.HostConfig.Memory}}' "$CONTAINER") / 1048576)) MiB"
+  check "101 headers: a small 431 problem" limits_refused 431 GET "$HEALTH" 101 16
+  check "one 9 KiB header: a small 431 problem" limits_refused 431 GET "$HEALTH" 1 9216
+  check "40 KiB of headers (ten of 4 KiB): a small 431 problem" limits_refused 431 GET "$HEALTH" 10 4096
+  check "a 9 KiB request line: a small 414 problem" \
+    limits_refused 414 GET "$HEALTH?pad=$(head -c 9216 /dev/zero | tr '\0' p)" 0 0
+  limits_request "$FAULTS_WORK/huge" GET "$HEALTH?pad=$(head -c "$HUGE_LINE" /dev/zero | tr '\0' p)" 0 0
+  check "a ~300 KB request line: a small answer or a closed connection" limits_huge_line
+  before=$(limits_log_bytes)
+  note "a burst of $BURST requests with ~300 KB request lines, $AT_ONCE at a time"
+  burst_start=$SECONDS
+  limits_burst
+  note "the burst took $((SECONDS - burst_start)) s"
+  after=$(limits_log_bytes)
+  grown=$((after - before))
+  check "during the burst: every request ended, each answer small or none" limits_burst_small
+  note "the log grew by $grown bytes (bound: $((BURST * LOG_BYTES_PER_REQUEST)))"
+  check "after the burst: not restarted, not OOM-killed" limits_unharmed
+  check "after the burst: the log grew by at most $LOG_BYTES_PER_REQUEST bytes a request" \
+    test "$grown" -le "$((BURST * LOG_BYTES_PER_REQUEST))"
+  check "after the burst: still serving (GET $HEALTH 200)" limits_serving
+  for path in "${PATHS[@]}"; do
+    check "HEAD $path: the GET's status and no body" limits_head_like_get "$path"
+  done
+  checks_done "Limits, challenge $challenge"
+}
+
+main "$@"
