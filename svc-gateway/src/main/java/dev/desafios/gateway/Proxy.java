@@ -143,6 +143,10 @@ final class Proxy {
                     : List.copyOf(header.getValue());
             headers.put(header.getKey(), values);
         }
+        // An answer to HEAD has no body: the length of the GET's body it describes is passed on.
+        upstreamHeaders.firstValue("Content-Length")
+                .filter(length -> answer.request().method().equals("HEAD") && length.matches("[0-9]{1,18}"))
+                .ifPresent(length -> headers.put("Content-Length", List.of(length)));
         String contentType = upstreamHeaders.firstValue("Content-Type").orElse(null);
         byte[] body = answer.body();
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PROBLEM_TYPE)) {

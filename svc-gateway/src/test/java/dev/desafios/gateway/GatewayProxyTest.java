@@ -52,6 +52,19 @@ class GatewayProxyTest {
     }
 
     @Test
+    void head_upstreamAnswersWithLength_theGetsLengthPassedBackWithoutBody() {
+        users.answer(FakeUpstream.json(200, "{\"id\":1,\"name\":\"Ana\"}"));
+
+        HttpResponse<String> response = gateway.http.send(
+                gateway.http.request("/api/users/1").method("HEAD", BodyPublishers.noBody()));
+
+        assertEquals(200, response.statusCode());
+        assertEquals("", response.body());
+        assertEquals("21", response.headers().firstValue("Content-Length").orElse(null));
+        assertEquals("HEAD", users.received().get(0).method());
+    }
+
+    @Test
     void collection_bareAndWithQuery_forwardedWithQueryString() {
         users.answer(FakeUpstream.json(200, "{\"items\":[]}"));
         orders.answer(FakeUpstream.json(200, "{\"items\":[]}"));
