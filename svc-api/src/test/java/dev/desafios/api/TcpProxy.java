@@ -11,12 +11,14 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a real server, for network faults without touching the
  * server: {@link #refuse()} acts like a stopped server (open connections cut, new ones refused),
  * {@link #hang()} like an unreachable one (bytes swallowed, no answer ever), {@link #delay} like a
- * slow network, {@link #forward()}
+ * slow network, {@link #cutNextReply()} like a server that dies just after doing what it was
+ * asked (the request arrives and is carried out, the answer is lost), {@link #forward()}
  * restores the path on the same port, as a restarted container would.
  */
 final class TcpProxy implements AutoCloseable {
@@ -26,6 +28,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket listener;
     private volatile boolean hanging;
     private volatile long delayMillis;
+    private final AtomicBoolean cutNextReply = new AtomicBoolean();
 
     TcpProxy(String targetHost, int targetPort) {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -53,6 +56,14 @@ final class TcpProxy implements AutoCloseable {
     /** Holds every chunk of bytes this long before relaying it, like a slow network. */
     void delay(Duration delay) {
         delayMillis = delay.toMillis();
+    }
+
+    /**
+     * Lets requests through, but the next bytes a server sends back on any connection are dropped
+     * and that connection cut, both sides: the client never learns the outcome of what it asked.
+     */
+    void cutNextReply() {
+        cutNextReply.set(true);
     }
 
     /** Relays again, on the same port, without delay. */
@@ -97,27 +108,30 @@ final class TcpProxy implements AutoCloseable {
 
     private void connect(Socket client) {
         if (hanging) {
-            pipe(client, null);
+            pipe(client, null, false);
             return;
         }
         try {
             Socket upstream = new Socket();
             open.add(upstream);
             upstream.connect(target, 2000);
-            Thread.ofVirtual().start(() -> pipe(upstream, client));
-            pipe(client, upstream);
+            Thread.ofVirtual().start(() -> pipe(upstream, client, true));
+            pipe(client, upstream, false);
         } catch (IOException e) {
             closeQuietly(client);
         }
     }
 
     /** Copies from one socket to the other (or nowhere while hanging), then closes both. */
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16384];
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to == null ? null : to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (replies && cutNextReply.compareAndSet(true, false)) {
+                    return;
+                }
                 if (!hanging && out != null) {
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis);
