@@ -117,6 +117,7 @@ main() {
     "no answer $(faults_count "$LOAD" '$2 != 0'); slowest $(faults_max_seconds "$LOAD") s"
   note "Redis counter ${before% *} -> ${after% *}, access rows ${before#* } -> ${after#* }"
   local counted=$((${after% *} - ${before% *})) stored=$((${after#* } - ${before#* }))
+  note "rows beyond the 2xx count: $((stored - ok_count)) (answered 503, committed after all, then counted)"
   check "every request got an answer, none took $MAX_S s or more" \
     eval '[[ $(faults_count "$LOAD" "\$2 != 0 || \$4 >= $MAX_S") == 0 ]]'
   check "after each of the $FAULTS faults the API served a 2xx within $RECOVER_S s of the store being healthy" \
