@@ -16,26 +16,34 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Writes batches of accesses: the rows first, committed on their own (one statement, auto-commit),
+ * Writes batches of accesses: the rows first, committed on their own (one round trip, auto-commit),
  * then the count, moved in Redis together with the id of the last row it counts
  * ({@link VisitCounter}). A batch is answered 2xx only when both are known to have happened.
  *
  * <p>Any failure leaves the outcome possibly unknown: a commit whose answer was lost may have gone
  * through, an increment whose answer was lost may have been applied. Nothing is guessed: the
  * writer is unsettled, takes no batch, and {@link #settle} brings the counter to what the rows say
- * (the rows above the mark are counted, from the mark Redis holds) before it writes again. Only one
- * batch is ever in flight, so at most one batch is owed, and the order of the failures does not
- * matter. Called from the one writer thread only.
+ * (the rows above the mark are counted, from the mark Redis holds) before it writes again. The
+ * order of the failures does not matter, nor how many APIs write: rows commit in id order, and
+ * every count is made from the mark and the rows. Called from the store's one writer thread only.
  */
 final class AccessWriter {
-    /** One statement for any batch size; the ids are drawn in the order ORDER BY n inserts the rows. */
+    /**
+     * One transaction, one round trip, for any batch size. The writers of every API on the database
+     * take turns (a lock held until the commit, taken before any id is drawn), so rows commit in
+     * the order of their ids; the insert, in a statement of its own, sees every row committed
+     * before it and returns the last of them ({@code before}) with its own ids, drawn in the order
+     * ORDER BY n inserts the rows. Its rows are then exactly those between before and its last id.
+     */
     private static final String INSERT = """
+            SELECT pg_advisory_xact_lock(hashtext('svc-api: accesses'));
+            WITH before AS (SELECT coalesce(max(id), 0) AS id FROM accesses)
             INSERT INTO accesses (path, client, user_agent, request_id)
             SELECT path, client, user_agent, request_id
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
                 WITH ORDINALITY AS batch(path, client, user_agent, request_id, n)
             ORDER BY n
-            RETURNING id""";
+            RETURNING id, (SELECT id FROM before)""";
     /**
      * Ends the session of a write whose outcome is unknown, and waits until it is gone: a statement
      * the server received but had not run yet (the client gave up on a slow network, a lock) must
@@ -45,6 +53,7 @@ final class AccessWriter {
             SELECT count(*) FILTER (WHERE NOT pg_terminate_backend(pid, 1000))
             FROM pg_stat_activity
             WHERE application_name = ? AND pid <> pg_backend_pid()""";
+    private static final String LAST_ID = "SELECT coalesce(max(id), 0) FROM accesses";
     private static final String ROWS_ABOVE = "SELECT count(*), coalesce(max(id), ?) FROM accesses WHERE id > ?";
     /** Longest text kept in a column; longer values are cut (the handler already cuts the user agent to 512). */
     private static final int MAX_TEXT = 2048;
@@ -57,8 +66,6 @@ final class AccessWriter {
     private volatile boolean open;
     /** True when the counter is known to count every row; false after any failure, until settled. */
     private boolean settled;
-    /** The id of the last row the counter counts (Redis's mark, as this writer last saw it). */
-    private long countedTo;
     /** The application name of the session whose write may still be running, or null. */
     private String inDoubt;
     private boolean failureLogged;
@@ -81,39 +88,44 @@ final class AccessWriter {
     /** Writes the batch; answers in the order of the accesses, or throws a 503 naming the store that failed. */
     List<JsonObject> write(List<VisitStore.Access> accesses) {
         settled = false;
-        List<Long> ids;
+        Rows rows;
         try {
-            ids = insert(accesses);
+            rows = insert(accesses);
         } catch (SQLException e) {
             throw unavailable("postgres", e);
         }
         int count = accesses.size();
-        long last = ids.getLast();
         Long after;
         try (Jedis jedis = redis.getResource()) {
-            after = VisitCounter.add(jedis, countedTo, count, last);
+            after = VisitCounter.add(jedis, rows.before, count, rows.ids.getLast());
+            if (after == null) {
+                // The mark is not where the rows before this batch end: another API's batch is
+                // not counted yet (or the keys were edited). Counting from the rows settles both.
+                after = settle() ? VisitCounter.value(jedis) : null;
+            }
         } catch (JedisException e) {
             throw unavailable("redis", e);
         }
         if (after == null) {
-            // Someone else moved the mark: the rows are stored, and the settle counts them.
-            Log.warn("the counter's mark moved under the writer", new JsonObject().add("expected", countedTo));
-            throw Problem.unavailable("redis is unavailable");
+            throw Problem.unavailable("the visit counter could not be settled");
         }
-        countedTo = last;
         settled = true;
         var results = new ArrayList<JsonObject>(count);
         for (int i = 0; i < count; i++) {
-            results.add(new JsonObject().add("visits", after - count + 1 + i).add("accessId", ids.get(i)));
+            results.add(new JsonObject().add("visits", after - count + 1 + i).add("accessId", rows.ids.get(i)));
         }
         return results;
+    }
+
+    /** The ids of a batch's rows, and the last id committed before them. */
+    private record Rows(List<Long> ids, long before) {
     }
 
     /**
      * Inserts and commits the rows. Until the ids come back the outcome is unknown: the session is
      * remembered (and closed, never reused) so that the settle can end it before counting.
      */
-    private List<Long> insert(List<VisitStore.Access> accesses) throws SQLException {
+    private Rows insert(List<VisitStore.Access> accesses) throws SQLException {
         return postgres.withConnection(connection -> {
             inDoubt = connection.getClientInfo("ApplicationName");
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -121,15 +133,21 @@ final class AccessWriter {
                 insert.setArray(2, texts(connection, accesses, VisitStore.Access::client));
                 insert.setArray(3, texts(connection, accesses, VisitStore.Access::userAgent));
                 insert.setArray(4, texts(connection, accesses, VisitStore.Access::requestId));
+                insert.execute();
+                if (!insert.getMoreResults()) {
+                    throw new SQLException("the insert returned no rows", "XX000");
+                }
                 var ids = new ArrayList<Long>(accesses.size());
-                try (ResultSet rows = insert.executeQuery()) {
+                long before = 0;
+                try (ResultSet rows = insert.getResultSet()) {
                     while (rows.next()) {
                         ids.add(rows.getLong(1));
+                        before = rows.getLong(2);
                     }
                 }
                 ids.sort(null);
                 inDoubt = null;
-                return ids;
+                return new Rows(ids, before);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(connection);
                 throw e;
@@ -188,40 +206,54 @@ final class AccessWriter {
         inDoubt = null;
     }
 
-    /** One pass: true when the counter counts every row (now or already), false when the mark moved meanwhile. */
+    /**
+     * One pass: true when the counter counts every row (now or already), false when the mark moved
+     * meanwhile. A mark above every row means the table was made anew (its ids start again): none
+     * of its rows is counted yet, so all are.
+     */
     private boolean countRowsAboveTheMark() throws SQLException {
         Long mark;
         try (Jedis jedis = redis.getResource()) {
             mark = VisitCounter.mark(jedis);
         }
-        long from = mark == null ? Long.MIN_VALUE : mark;
         long[] above = postgres.withConnection(connection -> {
-            try (PreparedStatement rows = connection.prepareStatement(ROWS_ABOVE)) {
-                rows.setLong(1, mark == null ? 0 : mark);
-                rows.setLong(2, from);
-                try (ResultSet result = rows.executeQuery()) {
-                    result.next();
-                    return new long[] {result.getLong(1), result.getLong(2)};
-                }
-            }
+            long last = query(connection, LAST_ID)[0];
+            long from = mark == null || mark > last ? 0 : mark;
+            return query(connection, ROWS_ABOVE, from, from);
         });
         try (Jedis jedis = redis.getResource()) {
             if (mark == null) {
-                countedTo = VisitCounter.adopt(jedis, above[0], above[1]);
-                Log.info("the visit counter now marks the rows it counts", new JsonObject().add("countedTo", countedTo));
+                long adopted = VisitCounter.adopt(jedis, above[0], above[1]);
+                Log.info("the visit counter now marks the rows it counts", new JsonObject().add("countedTo", adopted));
                 return true;
             }
             if (above[0] == 0) {
-                countedTo = mark;
                 return true;
             }
             if (VisitCounter.add(jedis, mark, above[0], above[1]) == null) {
                 return false;
             }
         }
-        countedTo = above[1];
-        Log.warn("counted rows whose write had no answer", new JsonObject().add("rows", above[0]).add("countedTo", countedTo));
+        Log.warn("counted rows left uncounted", new JsonObject().add("rows", above[0]).add("countedTo", above[1]));
         return true;
+    }
+
+    /** The first row of a query of longs. */
+    private static long[] query(Connection connection, String sql, long... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setLong(i + 1, parameters[i]);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                int columns = result.getMetaData().getColumnCount();
+                long[] values = new long[columns];
+                for (int i = 0; i < columns; i++) {
+                    values[i] = result.getLong(i + 1);
+                }
+                return values;
+            }
+        }
     }
 
     private static void closeQuietly(Connection connection) {

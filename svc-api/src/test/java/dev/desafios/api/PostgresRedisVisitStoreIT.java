@@ -220,6 +220,47 @@ class PostgresRedisVisitStoreIT {
         assertEquals(stores.rows(), stores.counter());
     }
 
+    @Test
+    void record_twoApisWritingAtOnce_counterAndRowsMoveTogether() throws Exception {
+        long rows = stores.rows();
+        long counter = stores.counter();
+        int each = 150;
+        var answered = new java.util.concurrent.atomic.AtomicInteger();
+
+        try (var other = PostgresRedisVisitStore.open(stores.settings(Map.of()));
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < each; i++) {
+                int n = i;
+                threads.submit(() -> {
+                    store.record(access("it-first-" + n));
+                    answered.incrementAndGet();
+                });
+                threads.submit(() -> {
+                    other.record(access("it-second-" + n));
+                    answered.incrementAndGet();
+                });
+            }
+        }
+
+        assertEquals(2 * each, answered.get(), "every access answered 2xx");
+        assertCountsAgree(rows, counter, 2 * each);
+    }
+
+    @Test
+    void record_afterTheTableWasMadeAnew_itsRowsAreCounted() throws Exception {
+        store.record(access("it-before-the-new-table"));
+        stores.execute("DROP TABLE accesses");
+        long counter = stores.counter();
+
+        try (var next = PostgresRedisVisitStore.open(stores.settings(Map.of()))) {
+            next.record(access("it-new-table-1"));
+            next.record(access("it-new-table-2"));
+        }
+
+        assertEquals(2, stores.rows());
+        assertEquals(counter + 2, stores.counter(), "the mark of the old table does not hide the new rows");
+    }
+
     private static VisitStore.Access access(String requestId) {
         return new VisitStore.Access("/", "127.0.0.1", "it", requestId);
     }
