@@ -47,7 +47,7 @@ final class PostgresRedisVisitStore implements VisitStore {
     /**
      * One batch writer: while it commits, the accesses that arrive wait and go together in its
      * next batch, so batches grow with the load. More writers split them (32 clients: 9.8k
-     * requests/s with one writer, 8.9k with two, 6.5k with eight); the settle relies on one.
+     * requests/s with one writer, 8.9k with two, 6.5k with eight), and keeps the settle's state on one thread.
      */
     private static final int WRITERS = 1;
     /**
