@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,8 @@ import java.util.function.Function;
  * paying for one each; alone, an item is written at once in a batch of one. An item no writer
  * has taken within the queue wait (the writers are stuck on a store that does not answer) is
  * given up, and never written: its submitter gets a 503 instead of waiting its turn behind them.
+ * A writer takes no batch while its gate says the store is not ready (an earlier outcome still
+ * to be settled): what is submitted meanwhile is given up the same way.
  *
  * @param <T> what is written
  * @param <R> what its writer answers
@@ -45,6 +48,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private final Duration queueWait;
     private final String stalled;
     private final Function<List<T>, List<R>> writer;
+    private final BooleanSupplier ready;
     private volatile boolean closed;
 
     /**
@@ -54,6 +58,17 @@ final class GroupCommit<T, R> implements AutoCloseable {
      */
     GroupCommit(String name, int writerCount, int maxBatch, Duration queueWait, String stalled,
                 Function<List<T>, List<R>> writer) {
+        this(name, writerCount, maxBatch, queueWait, stalled, writer, () -> true);
+    }
+
+    /**
+     * The same, with a gate that a writer asks before each batch (on its own thread, so the gate
+     * may do store work); while it answers false the writer takes nothing and asks again a
+     * moment later.
+     */
+    GroupCommit(String name, int writerCount, int maxBatch, Duration queueWait, String stalled,
+                Function<List<T>, List<R>> writer, BooleanSupplier ready) {
+        this.ready = ready;
         this.maxBatch = maxBatch;
         this.queueWait = queueWait;
         this.stalled = stalled;
@@ -101,6 +116,13 @@ final class GroupCommit<T, R> implements AutoCloseable {
         var batch = new ArrayList<Pending<T, R>>(maxBatch);
         while (!closed || !queue.isEmpty()) {
             try {
+                if (!isReady()) {
+                    if (closed) {
+                        break;
+                    }
+                    Thread.sleep(POLL);
+                    continue;
+                }
                 Pending<T, R> first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -115,6 +137,16 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 write(batch);
             }
             batch.clear();
+        }
+    }
+
+    /** The gate's answer; a gate that throws counts as not ready (and the writer lives on). */
+    private boolean isReady() {
+        try {
+            return ready.getAsBoolean();
+        } catch (RuntimeException e) {
+            Log.error("the writer's readiness check failed", e);
+            return false;
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.desafios.api;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.pool2.PooledObject;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -25,6 +27,9 @@ final class StorePools {
      */
     static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(200);
 
+    /** Start of every session's application name: svc-api/{pool}/{connection}. */
+    static final String SESSION_PREFIX = "svc-api/";
+
     private static final int REDIS_MAX_CONNECTIONS = 16;
     private static final int REDIS_TIMEOUT_MS = 2000;
 
@@ -40,10 +45,16 @@ final class StorePools {
         properties.setProperty("loginTimeout", "3");
         properties.setProperty("socketTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("ApplicationName", "svc-api");
         var driver = new org.postgresql.Driver();
+        String pool = SESSION_PREFIX + Long.toHexString(new SecureRandom().nextLong() >>> 16) + "/";
+        var opened = new AtomicLong();
         return new ConnectionPool(() -> {
-            Connection connection = driver.connect(settings.dbUrl(), properties);
+            // Each connection has a name of its own, so that the session of a write whose outcome
+            // is unknown can be found and ended (AccessWriter), and no other.
+            var named = new Properties();
+            named.putAll(properties);
+            named.setProperty("ApplicationName", pool + opened.incrementAndGet());
+            Connection connection = driver.connect(settings.dbUrl(), named);
             if (connection == null) {
                 throw new SQLNonTransientConnectionException("DB_URL is not a PostgreSQL URL", "08001");
             }

@@ -146,6 +146,42 @@ class GroupCommitTest {
         assertEquals(List.of(1, 3), new ArrayList<>(written), "the given-up item was never written");
     }
 
+    @Test
+    @Timeout(30)
+    void submit_whileTheGateIsClosed_givesUpAfterTheQueueWaitThenWritesOnceItOpens() {
+        var written = new CopyOnWriteArrayList<Integer>();
+        var open = new AtomicBoolean(false);
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            written.addAll(items);
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, Duration.ofMillis(200), STALLED, writer, open::get)) {
+            long start = System.nanoTime();
+            var refused = assertThrows(Problem.class, () -> commits.submit(1));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(503, refused.status());
+            assertEquals(STALLED, refused.getMessage());
+            assertTrue(waitedMs < 1_000, "gave up after the queue wait: " + waitedMs + " ms");
+            open.set(true);
+            assertEquals(2, commits.submit(2));
+        }
+        assertEquals(List.of(2), new ArrayList<>(written), "nothing was written while the gate was closed");
+    }
+
+    @Test
+    void submit_whenTheGateThrows_waitsForItAndTheWriterLivesOn() {
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, slowDoubler, () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("a store answered nonsense");
+            }
+            return true;
+        })) {
+            assertEquals(6, commits.submit(3));
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();

@@ -87,7 +87,7 @@ record TestStores(String pgUrl, String pgUser, String pgPasswordFile, String red
                 "DB_PASSWORD_FILE", pgPasswordFile,
                 "REDIS_URL", redisUrl,
                 "REDIS_PASSWORD_FILE", redisPasswordFile,
-                "STORES_WAIT", "3s"));
+                "STORES_WAIT", "10s"));
         env.putAll(overrides);
         return env;
     }
