@@ -5,7 +5,11 @@ import dev.desafios.common.Request;
 import dev.desafios.common.Response;
 import java.time.Instant;
 
-/** {@code GET /} greets and counts the visit; {@code GET /visits} reports the count. */
+/**
+ * {@code GET /} greets and counts the visit; {@code GET /visits} reports the count. A HEAD of
+ * {@code /} (the router runs the GET handler for it) is answered without counting: a visit is a
+ * GET, and a HEAD must not change anything (RFC 9110, safe methods).
+ */
 final class ApiHandlers {
     private static final int MAX_USER_AGENT = 512;
 
@@ -24,7 +28,9 @@ final class ApiHandlers {
                 .add("message", "Hello from svc-api")
                 .add("hostname", hostname)
                 .add("time", Instant.now().toString());
-        store.record(access).forEach(member -> body.add(member.getName(), member.getValue()));
+        if (!request.method().equals("HEAD")) {
+            store.record(access).forEach(member -> body.add(member.getName(), member.getValue()));
+        }
         return Response.ok(body);
     }
 

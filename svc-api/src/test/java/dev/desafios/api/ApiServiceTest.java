@@ -66,6 +66,9 @@ class ApiServiceTest {
         json(http.get("/visits"), 200);
         problem(http.get("/nope"), 404);
         problem(http.post("/", "application/json", BodyPublishers.ofString("{}")), 405);
+        HttpResponse<String> head = http.send(http.request("/").method("HEAD", BodyPublishers.noBody()));
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
 
         assertEquals(new JsonObject().add("visits", 2), json(http.get("/visits"), 200));
         assertEquals(3, json(http.get("/"), 200).getLong("visits", -1));
