@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
-# verify, down), the fault suite (cli-scripts/faults), then challenges 3 and 5
+# verify, the request-head limits of faults/limits.sh for 1, 2, 4 and 5, down), the fault suite (cli-scripts/faults), then challenges 3 and 5
 # on Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the challenges' containers,
 # networks and volumes.
@@ -48,6 +48,9 @@ challenge() {
     if "$CLI_DIR/audit.sh" "$n"; then record pass "challenge $n audit"; else record fail "challenge $n audit"; fi
     # Its checks are recorded one by one; a verify that stops outside a check is one more failure.
     "$dir/verify.sh" || record fail "challenge $n verify exited non-zero"
+    if [[ $n =~ ^[1245]$ ]]; then
+      "$CLI_DIR/faults/limits.sh" "$n" || record fail "limits suite of challenge $n exited non-zero"
+    fi
   else
     record fail "challenge $n up"
   fi
