@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
-# verify, the request-head limits of faults/limits.sh for 1, 2, 4 and 5, down), the fault suite (cli-scripts/faults), then challenges 3 and 5
-# on Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
-# non-zero on any failure. Leaves the images and the engine; removes the challenges' containers,
-# networks and volumes.
+# verify, for 1, 2, 4 and 5 the request-head limits of faults/limits.sh,
+# down), the fault suite (cli-scripts/faults), then challenges 3 and 5 on
+# Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
+# non-zero on any failure. Leaves the images and the engine; removes the
+# challenges' containers, networks and volumes.
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
