@@ -49,7 +49,7 @@ bad_input_refused() {
   post_json "$URL/notes" "{\"title\": \"$(printf 'x%.0s' {1..201})\"}"; is_problem 400 || return 1
   http POST "$URL/notes" -H 'Content-Type: application/json' --data-binary "@$big"; rm -f "$big"; is_problem 413 || return 1
   http POST "$URL/notes" -H 'Content-Type: text/plain' --data-binary '{"title":"x"}'; is_problem 415 || return 1
-  http PUT "$URL/notes/1"; is_problem 405 && header_has 'allow: GET, DELETE' || return 1
+  http PUT "$URL/notes/1"; is_problem 405 && header_has 'allow: GET, HEAD, DELETE' || return 1
   http GET "$URL/notes/999999999"; is_problem 404 || return 1
   http GET "$URL/notes/abc"; is_problem 404 || return 1
   http GET "$URL/notes?limit=0"; is_problem 400
