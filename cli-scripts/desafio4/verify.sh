@@ -45,7 +45,7 @@ unknown_user_refused() {
 
 bad_input_refused() {
   local long_id big
-  long_id=$(printf 'r%.0s' {1..10240}) big=$(big_file 1048576)
+  long_id=$(printf 'r%.0s' {1..4096}) big=$(big_file 1048576)
   post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":-1,"unitPrice":"1.00"}'; is_problem 400 || return 1
   post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"1e999"}'; is_problem 400 || return 1
   post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"5","total":"0.01"}'; is_problem 400 || return 1
@@ -55,6 +55,7 @@ bad_input_refused() {
   post_json "$USERS/users" '{"name":"x","email":"x@example.com","id":5}'; is_problem 400 || return 1
   http POST "$USERS/users" -H 'Content-Type: application/json' --data-binary "@$big"; rm -f "$big"; is_problem 413 || return 1
   http GET "$USERS/users/1" -H "X-Request-Id: $long_id"; status_is 200 && ! header_has "x-request-id: rrrr" || return 1
+  http GET "$USERS/users/1" -H "X-Request-Id: $long_id$long_id$long_id"; is_problem 431 || return 1
   http GET "$USERS/users/abc"; is_problem 404 || return 1
   http DELETE "$USERS/users"; is_problem 405 || return 1
   http GET "$USERS/health" && status_is 200 && http GET "$ORDERS/health" && status_is 200
@@ -82,7 +83,7 @@ main() {
   check "orders embeds the user it fetched from http://users:8080 by hostname" user_embedded
   check "the request id reached the users service (in its log)" request_id_reached_users
   check "an order for a user that does not exist is a 422 problem" unknown_user_refused
-  check "bad input (negative quantity, huge price, client total, wrong type, 101-char and bad email, unknown id field, 1 MiB, 10 KB request id, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
+  check "bad input (negative quantity, huge price, client total, wrong type, 101-char and bad email, unknown id field, 1 MiB, a 4 KB request id replaced, a 12 KB one 431, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
   check "with users stopped, orders answers a 502/503/504 problem within a second" fails_fast_without_users
   wait_healthy desafio4-users >/dev/null
   check "with users back, the order embeds its user again" retry 20 0.25 user_embedded
