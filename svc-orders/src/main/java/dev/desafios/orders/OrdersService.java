@@ -35,6 +35,6 @@ public final class OrdersService {
                 .get("/orders/{id}", handlers::find)
                 // Orders' own health only: users down makes an order fail, not this service unhealthy.
                 .get("/health", new Health()::handle);
-        return Server.start(port, router);
+        return Server.start(port, router, users);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * never ends is 502, 503 or 504 (from {@link HttpCalls}); any answer other than the user or a 404
  * is a 502. Problems say "users", never the host and port called.
  */
-final class UsersClient {
+final class UsersClient implements AutoCloseable {
     /*
      * On one Docker network a connection is made in well under a millisecond; a stopped
      * container's address (still in the DNS cache for a few seconds) never answers, so a
@@ -56,5 +56,11 @@ final class UsersClient {
             // reported below, like any other body that is not this user
         }
         throw Problem.badGateway("the users service answered something that is not user " + id);
+    }
+
+    /** Cancels the calls still in flight: a stop waits for none of them past the drain. */
+    @Override
+    public void close() {
+        calls.close();
     }
 }
