@@ -79,14 +79,14 @@ audit_loopback() {
     return
   fi
   reached=$(loopback_probe "$port")
-  if ((reached == 0)); then
+  if [[ $reached == "000 0" ]]; then
     note "$c: port $port takes no packet addressed to 127.0.0.1 from another interface"
     return 0
   fi
   if engine_started_by_setup; then
-    finding "$c" "port $port on 127.0.0.1 answers packets from another interface (the loopback guard is missing)"
+    finding "$c" "port $port on 127.0.0.1 is reached from another interface (HTTP status, DNAT packets: $reached); the loopback guard is missing"
   else
-    warning "$c" "port $port on 127.0.0.1 answers packets addressed to 127.0.0.1 from another interface" \
+    warning "$c" "port $port on 127.0.0.1 is reached from another interface (HTTP status, DNAT packets: $reached)" \
       "(this engine was not started by set-up); fix: iptables -t raw -I PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP" \
       "(as later engines do), see docs/security.md"
   fi

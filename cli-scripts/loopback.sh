@@ -2,14 +2,13 @@
 # Keeps ports published on 127.0.0.1 reachable from this machine only.
 #
 # Docker publishes a port with a DNAT rule in the nat table's PREROUTING (its
-# DOCKER chain), which matches packets addressed to 127.0.0.1 on ANY interface.
-# With the userland proxy off, Engine 20.10 also turns on route_localnet, and a
-# host on the same network segment that sends packets addressed to 127.0.0.1 to
-# this machine reaches the container. Later engines drop such packets in the
-# raw table, before NAT; loopback_guard_add does the same for the engine that
-# set-up starts, and loopback_guard_remove takes the rule away when set-up
-# stops that engine. loopback_probe proves it from a network namespace of its
-# own, as a neighbour would send it.
+# DOCKER chain), which matches packets addressed to 127.0.0.1 on ANY interface:
+# a host on the same network segment that sends such packets to this machine
+# reaches the container, with the userland proxy on or off (docs/security.md).
+# Later engines drop them in the raw table, before NAT; loopback_guard_add
+# does the same for the engine that set-up starts, and loopback_guard_remove
+# takes the rule away when set-up stops that engine. loopback_probe proves it
+# from a network namespace of its own, as a neighbour would send it.
 # Source it after lib.sh; it defines functions and runs nothing.
 
 # The guard: packets to 127.0.0.0/8 that did not come in on lo are dropped
@@ -39,15 +38,15 @@ loopback_dnat_packets() {
     awk -v port="dpt:$1" '$3 == "DNAT" && $0 ~ port" " { n += $1 } END { print n + 0 }'
 }
 
-# Sends a SYN to 127.0.0.1:PORT from a network namespace of its own, over a
-# veth pair, the way a neighbour would: its local 127/8 routes removed, a
-# route to 127.0.0.1 through the host. Prints how many packets Docker's DNAT
-# rule for the port took from it: 0 means nothing reached the container. (The
-# namespace's own kernel drops a reply that comes from 127.0.0.1, so a
-# connection never completes either way: the DNAT counter is the evidence.)
+# Plays a neighbour that sends packets addressed to 127.0.0.1 to this machine:
+# from a network namespace of its own, over a veth pair, its local 127/8
+# routes out of the way (route_localnet on its end, a route to 127.0.0.1
+# through the host), it asks http://127.0.0.1:PORT/ with curl. Prints the
+# HTTP status it got (000: no answer) and how many packets Docker's DNAT rule
+# for the port took meanwhile: "000 0" means nothing reached the container.
 # `loopback_probe PORT`; needs root.
 loopback_probe() {
-  local port=$1 ns="desafios-probe-$$" host_end="dsfp$$h" ns_end="dsfp$$n" before after
+  local port=$1 ns="desafios-probe-$$" host_end="dsfp$$h" ns_end="dsfp$$n" before status after
   # Addresses of this probe's own veth pair; nothing else is there.
   local host_ip=10.254.254.1 ns_ip=10.254.254.2
   ip netns add "$ns"
@@ -58,11 +57,11 @@ loopback_probe() {
     sysctl -qw net.ipv4.conf.$ns_end.route_localnet=1
     ip route add 127.0.0.1/32 via $host_ip dev $ns_end onlink"
   before=$(loopback_dnat_packets "$port")
-  ip netns exec "$ns" timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || true
+  status=$(ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/" || true)
   after=$(loopback_dnat_packets "$port")
   ip link del "$host_end" 2>/dev/null || true
   ip netns del "$ns"
-  echo $((after - before))
+  echo "${status:-000} $((after - before))"
 }
 
 # True when the running engine is one that set-up started.

@@ -46,7 +46,8 @@ setup_engine() {
   [[ $(id -u) == 0 ]] || die "dockerd is installed but not running, and starting it needs root"
   # Published ports by iptables NAT alone, without a docker-proxy process copying
   # every byte: about a quarter more requests/s through a published port here.
-  # It turns route_localnet on, so the loopback guard (loopback.sh) goes with it.
+  # Either way a published port takes packets to 127.0.0.1 from any interface:
+  # the loopback guard (loopback.sh) goes with the engine.
   setsid dockerd --userland-proxy=false >"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
   echo $! >"$ENGINE_PIDFILE"
   if ! retry 120 0.5 engine_answers; then
