@@ -19,21 +19,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>at most {@link #SLOTS} exchanges read their head at once (sized from the heap); the others
  *       wait for a slot, holding no buffer yet;</li>
  *   <li>when every slot is taken and others wait, heads still being read after
- *       {@link #SLOW_MILLIS} are cut: their thread is interrupted, which closes the connection;</li>
- *   <li>while the heap in use is over {@link #PRESSURE} of its maximum, the same; over
- *       {@link #HIGH_PRESSURE}, every head still being read is cut, however young.</li>
+ *       {@link #SLOW_MILLIS} are cut: their thread is interrupted, which closes the connection.</li>
  * </ul>
  *
- * A head that arrives at once is read in well under a millisecond and is never affected; under
- * attack, the slowest clients see a closed connection rather than the service going down.
+ * A head that arrives at once is read in well under a millisecond, and even a head that waits
+ * for a CPU under load is read long before it counts as slow; under attack, the slowest clients
+ * see a closed connection rather than the honest ones waiting behind them. (The heap in use is no
+ * trigger: with the serial collector it counts garbage, and crossed half the heap under plain load.)
  */
 final class HeadGuard {
-    /** The share of the maximum heap above which slow heads are cut. */
-    static final double PRESSURE = 0.5;
-    /** The share of the maximum heap above which every head still being read is cut. */
-    static final double HIGH_PRESSURE = 0.75;
-    /** A head still being read after this long is slow. */
-    static final long SLOW_MILLIS = 100;
+    /** A head still being read after this long, while every slot is taken, is cut. */
+    static final long SLOW_MILLIS = 1000;
     /** What one head can make the parser hold at most, about four bytes a byte of the JDK's cap. */
     private static final long HEAD_BYTES = 4L * Limits.DEFAULTS.jdkHeadSizeCap();
     /** Heads read at once: those of a quarter of the heap, within [64, 1024]. */
@@ -106,24 +102,15 @@ final class HeadGuard {
         return cut;
     }
 
-    /** The share of the maximum heap in use, garbage included. */
-    private static double heapInUse() {
-        Runtime runtime = Runtime.getRuntime();
-        return (double) (runtime.totalMemory() - runtime.freeMemory()) / runtime.maxMemory();
-    }
-
     private static void watch() {
         while (true) {
             try {
                 Thread.sleep(TICK_MILLIS);
-                double inUse = heapInUse();
-                boolean crowded = FREE.availablePermits() == 0 && FREE.hasQueuedThreads();
-                if (inUse > PRESSURE || crowded) {
-                    int cut = cutSlowHeads(inUse > HIGH_PRESSURE ? 0 : SLOW_MILLIS);
+                if (FREE.availablePermits() == 0 && FREE.hasQueuedThreads()) {
+                    int cut = cutSlowHeads(SLOW_MILLIS);
                     if (cut > 0) {
                         Log.warn("cut slow request heads", new JsonObject().add("cut", cut)
-                                .add("why", crowded ? "all head slots taken" : "memory pressure")
-                                .add("heapInUse", Math.round(inUse * 100) / 100.0));
+                                .add("why", "all head slots taken"));
                     }
                 }
             } catch (InterruptedException e) {

@@ -89,6 +89,12 @@ public final class Problem extends RuntimeException {
         return new Problem(503, "Service Unavailable", detail);
     }
 
+    /** 503 for this request alone, with {@code Retry-After}; the connection is closed (its body is never read). */
+    public static Problem unavailableClosing(String detail) {
+        return new Problem(503, "Service Unavailable", detail,
+                Headers.of("Connection", "close").with("Retry-After", "1"));
+    }
+
     /** 504: an upstream did not answer in time. */
     public static Problem gatewayTimeout(String detail) {
         return new Problem(504, "Gateway Timeout", detail);

@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -111,23 +112,36 @@ public final class Request {
         return Json.object(utf8(body()), allowedFields);
     }
 
-    /** The body bytes, refusing with 413 anything over the limit without reading it to the end. */
+    /**
+     * The body bytes, refusing with 413 anything over the limit without reading it to the end.
+     * Its memory is reserved first ({@link MemoryBudget}): a 503 when the service already holds
+     * as many bodies and answers as it may.
+     */
     public byte[] body() {
         String length = header("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > maxBodyBytes) {
-                    throw Problem.payloadTooLarge(maxBodyBytes);
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw Problem.badRequest("invalid Content-Length");
             }
+            if (declared > maxBodyBytes) {
+                throw Problem.payloadTooLarge(maxBodyBytes);
+            }
         }
+        MemoryBudget.SHARED.reserve(exchange, MemoryBudget.BODY_COST * (declared >= 0 ? declared : maxBodyBytes));
         // Not closed here: closing drains what is left of the body (up to drainAmount), and that
         // must come after the answer, or a client that sent less than it declared never gets one.
         // The exchange closes it once the response is out.
         InputStream in = exchange.getRequestBody();
         try {
+            if (declared >= 0) {
+                // Read into an array of the declared size: a buffer that grows by doubling holds twice as much.
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                return read == body.length ? body : Arrays.copyOf(body, read);
+            }
             var out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int n;

@@ -24,6 +24,11 @@ public final class Router implements HttpHandler {
     private record Route(String method, Pattern pattern, List<String> names, Handler handler) {
     }
 
+    /** Answers smaller than this go out at once (they fit the socket's buffers) and reserve nothing. */
+    private static final int HELD_FROM_BYTES = 16 * 1024;
+    /** Marks an exchange whose HEAD is answered by a GET route's handler. */
+    private static final String HEAD_FROM_GET = "desafios.head.fromGet";
+
     private final List<Route> routes = new ArrayList<>();
     private final long maxBodyBytes;
     private final Limits limits;
@@ -119,7 +124,12 @@ public final class Router implements HttpHandler {
             Log.error("unhandled error in " + method + " " + path, unexpected);
             response = Response.problem(Problem.internal(), path, requestId);
         }
-        send(exchange, response, requestId);
+        try {
+            response = held(exchange, response, path, requestId);
+            send(exchange, response, requestId);
+        } finally {
+            MemoryBudget.SHARED.release(exchange);
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         Log.request(method, path, response.status(), ms, requestId);
     }
@@ -148,6 +158,7 @@ public final class Router implements HttpHandler {
             }
         }
         if (getForHead != null) {
+            exchange.setAttribute(HEAD_FROM_GET, Boolean.TRUE);
             return run(getForHead, getMatch, exchange, requestId);
         }
         if (!allowed.isEmpty()) {
@@ -164,6 +175,22 @@ public final class Router implements HttpHandler {
         return route.handler.handle(new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes));
     }
 
+    /**
+     * A large answer reserves its bytes until it is sent ({@link MemoryBudget}): a client that
+     * does not read holds it that long. When the budget is spent, a small 503 goes instead.
+     */
+    private static Response held(HttpExchange exchange, Response response, String path, String requestId) {
+        if (response.body().length < HELD_FROM_BYTES || "HEAD".equals(exchange.getRequestMethod())) {
+            return response;
+        }
+        try {
+            MemoryBudget.SHARED.reserve(exchange, response.body().length);
+            return response;
+        } catch (Problem busy) {
+            return Response.problem(busy, path, requestId);
+        }
+    }
+
     /** The one way a response leaves: content type, request id, the length rule, and always closed. */
     private void send(HttpExchange exchange, Response response, String requestId) {
         try (exchange) {
@@ -176,8 +203,10 @@ public final class Router implements HttpHandler {
             always.values().forEach(headers::set);
             response.headers().lists().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
             boolean head = "HEAD".equals(exchange.getRequestMethod());
-            if (head && hasLength(response.status()) && !headers.containsKey("Content-Length")) {
-                // The JDK sends no length of its own for HEAD: the GET's length, as RFC 9110 asks.
+            if (head && exchange.getAttribute(HEAD_FROM_GET) != null && hasLength(response.status())
+                    && !headers.containsKey("Content-Length")) {
+                // The JDK sends no length of its own for HEAD: the length of the body the GET
+                // handler just made, as RFC 9110 asks. A HEAD route of its own sends what it knows.
                 headers.set("Content-Length", String.valueOf(response.body().length));
             }
             boolean noBody = response.body().length == 0 || head;

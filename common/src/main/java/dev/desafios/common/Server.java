@@ -23,6 +23,8 @@ public final class Server {
         // Cut off clients that dribble their request (slow headers or body), and idle keep-alives.
         setDefault("sun.net.httpserver.maxReqTime", "10");
         setDefault("sun.net.httpserver.idleInterval", "30");
+        // And clients that do not read their answer: it is held in memory until they do.
+        setDefault("sun.net.httpserver.maxRspTime", "10");
         // A refused body (413) is discarded, never stored, up to 2 MiB (as Tomcat's maxSwallowSize):
         // closing on unread bytes resets the connection and the client often loses the 413.
         setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));

@@ -7,8 +7,8 @@ import java.time.Instant;
 
 /**
  * {@code GET /} greets and counts the visit; {@code GET /visits} reports the count. A HEAD of
- * {@code /} (the router runs the GET handler for it) is answered without counting: a visit is a
- * GET, and a HEAD must not change anything (RFC 9110, safe methods).
+ * {@code /} is answered without counting: a visit is a GET, and a HEAD must not change anything
+ * (RFC 9110, safe methods).
  */
 final class ApiHandlers {
     private static final int MAX_USER_AGENT = 512;

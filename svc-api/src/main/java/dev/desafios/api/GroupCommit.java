@@ -31,6 +31,12 @@ import java.util.function.Function;
  */
 final class GroupCommit<T, R> implements AutoCloseable {
 
+    /**
+     * How long a submitter waits for its outcome in all: stores that stall one after the other
+     * (each within its own timeout) must not keep a client waiting for the sum of them.
+     */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+
     /** One submitted item, the outcome its submitter waits for, and whether a writer or its submitter has it. */
     private record Pending<T, R>(T item, CompletableFuture<R> outcome, AtomicBoolean taken) {
         /** True for the first caller only: a writer, to write it, or its submitter, to give up on it. */
@@ -83,6 +89,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Submits the item and waits for its outcome; a failure is rethrown as the writer raised it. */
     R submit(T item) {
+        long started = System.nanoTime();
         var pending = new Pending<T, R>(item, new CompletableFuture<>(), new AtomicBoolean());
         queue.add(pending);
         if (closed && pending.take()) {
@@ -99,9 +106,16 @@ final class GroupCommit<T, R> implements AutoCloseable {
             // Rethrown below, as the writer raised it.
         }
         try {
-            return pending.outcome.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            return pending.outcome.get(Math.max(0, started + ANSWER_WITHIN.toNanos() - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // Its batch may still be written, and is then counted: a 503 never says it was not.
+            throw Problem.unavailable(stalled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable(stalled);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new CompletionException(e.getCause());
         }
     }
 

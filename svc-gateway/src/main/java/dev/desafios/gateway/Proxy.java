@@ -143,13 +143,15 @@ final class Proxy {
                     : List.copyOf(header.getValue());
             headers.put(header.getKey(), values);
         }
-        // An answer to HEAD has no body: the length of the GET's body it describes is passed on.
-        upstreamHeaders.firstValue("Content-Length")
-                .filter(length -> answer.request().method().equals("HEAD") && length.matches("[0-9]{1,18}"))
-                .ifPresent(length -> headers.put("Content-Length", List.of(length)));
         String contentType = upstreamHeaders.firstValue("Content-Type").orElse(null);
+        boolean problem = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PROBLEM_TYPE);
+        // An answer to HEAD has no body: the length of the GET's body it describes is passed on,
+        // unless the gateway rewrites that body (a problem gets the client's path).
+        upstreamHeaders.firstValue("Content-Length")
+                .filter(length -> !problem && answer.request().method().equals("HEAD") && length.matches("[0-9]{1,18}"))
+                .ifPresent(length -> headers.put("Content-Length", List.of(length)));
         byte[] body = answer.body();
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PROBLEM_TYPE)) {
+        if (problem) {
             body = UpstreamProblem.asClientSees(body, clientPath, requestId);
         }
         return Response.raw(answer.statusCode(), contentType, body, new Headers(Map.copyOf(headers)));

@@ -56,6 +56,8 @@ final class Upstream {
     /** How long a request waits for a slow name lookup before it uses the previous answer. */
     private static final Duration LOOKUP_WAIT = Duration.ofMillis(100);
     private static final Duration MAX_PROBE = Duration.ofSeconds(1);
+    /** How long after a silent /health the address is asked again before it is set aside. */
+    private static final Duration SILENCE_RECHECK = Duration.ofMillis(500);
     /** Health answers are reused this long: /health is published, and must not fan out per call. */
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The least a confirming connect waits: long enough for a starved gateway to see the answer. */
@@ -71,6 +73,7 @@ final class Upstream {
         final String origin;
         volatile long asideUntil;
         final AtomicBoolean confirming = new AtomicBoolean();
+        final AtomicBoolean confirmingSilence = new AtomicBoolean();
 
         Target(InetSocketAddress address, String basePath) {
             this.address = address;
@@ -406,12 +409,39 @@ final class Upstream {
         if (up > 0) {
             for (int i = 0; i < targets.size(); i++) {
                 if (results.get(i) == Health.SILENT) {
-                    setAside(targets.get(i), "its /health did not answer within " + probeTimeout.toMillis()
-                            + " ms while another address answered");
+                    confirmSilence(targets.get(i), requestId);
                 }
             }
         }
         return new Probe(targets.size(), up);
+    }
+
+    /**
+     * One silent round is weak evidence (the gateway's own overload can make it): a second round a
+     * moment later, in the background, must find the address silent again while another answers.
+     */
+    private void confirmSilence(Target target, String requestId) {
+        if (!target.confirmingSilence.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("confirm-silence-" + name).start(() -> {
+            try {
+                Thread.sleep(SILENCE_RECHECK.toMillis());
+                var others = resolution().targets.stream().filter(other -> other != target)
+                        .map(other -> Forks.fork(() -> probe(other, requestId))).toList();
+                Health again = probe(target, requestId);
+                boolean anotherAnswered = others.stream()
+                        .anyMatch(answer -> Forks.joinQuietly(answer, Health.FAILED) == Health.UP);
+                if (again == Health.SILENT && anotherAnswered) {
+                    setAside(target, "its /health did not answer within " + probeTimeout.toMillis()
+                            + " ms twice, " + SILENCE_RECHECK.toMillis() + " ms apart, while another address answered");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                target.confirmingSilence.set(false);
+            }
+        });
     }
 
     /** How many addresses the name has, and how many of them answered their health check. */
