@@ -2,7 +2,7 @@
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
 # verify, for 1, 2, 4 and 5 the request-head limits of faults/limits.sh,
-# down), the fault suite (cli-scripts/faults), then challenges 3 and 5 on
+# for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the fault suite (cli-scripts/faults), then challenges 3 and 5 on
 # Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
@@ -51,6 +51,9 @@ challenge() {
     "$dir/verify.sh" || record fail "challenge $n verify exited non-zero"
     if [[ $n =~ ^[1245]$ ]]; then
       "$CLI_DIR/faults/limits.sh" "$n" || record fail "limits suite of challenge $n exited non-zero"
+    fi
+    if [[ $n =~ ^[245]$ ]]; then
+      "$CLI_DIR/faults/memory.sh" "$n" || record fail "memory suite of challenge $n exited non-zero"
     fi
   else
     record fail "challenge $n up"

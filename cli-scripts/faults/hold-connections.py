@@ -1,19 +1,37 @@
 #!/usr/bin/env python3
-"""Holds COUNT connections to HOST:PORT, each having sent part of a request
-line and then nothing, until the file STOP exists (at most 30 s); writes how
-many it opened to READY once all are open, then closes them all at once.
-Usage: hold-connections.py COUNT HOST PORT READY STOP"""
+"""Holds COUNT connections to HOST:PORT until the file STOP exists (at most
+30 s); writes how many it opened to READY once all are open, then closes them
+all at once. Each has sent part of a request line and then nothing; or, with
+POST:PATH, a whole POST head for PATH that declares a 64 KiB JSON body and all
+of that body but its last byte; or, with GET:PATH, a GET of PATH whose answer
+it never reads (a receive buffer of 2 KiB).
+Usage: hold-connections.py COUNT HOST PORT READY STOP [POST:PATH|GET:PATH]"""
 import os
 import socket
 import sys
 import time
 
 count, host, port, ready, stop = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+mode, _, path = (sys.argv[6] if len(sys.argv) > 6 else "").partition(":")
+if mode == "POST":
+    size = 65536
+    body = (b'{"name":"' + b"a" * size)[: size - 1]
+    sent = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {size}\r\n\r\n").encode() + body
+elif mode == "GET":
+    sent = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+else:
+    sent = b"GET /api/users/1 HT"
 held = []
 for _ in range(count):
     try:
-        s = socket.create_connection((host, port), timeout=5)
-        s.sendall(b"GET /api/users/1 HT")
+        s = socket.socket()
+        if mode == "GET":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+            time.sleep(0.05)   # one after another: each answer is built before the next asks
+        s.settimeout(5)
+        s.connect((host, port))
+        s.sendall(sent)
         held.append(s)
     except OSError:
         pass

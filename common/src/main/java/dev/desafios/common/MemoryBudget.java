@@ -1,6 +1,8 @@
 package dev.desafios.common;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +23,11 @@ final class MemoryBudget {
      */
     static final int BODY_COST = 3;
     private static final long WAIT_MILLIS = 250;
-    private static final String RESERVED = "desafios.memory.reserved";
+    /**
+     * What each exchange holds, in KiB. Not the exchange's attributes: the JDK keeps those per
+     * context, so every exchange would share one.
+     */
+    private final Map<HttpExchange, Integer> reserved = new ConcurrentHashMap<>();
 
     private final Semaphore kibibytes;
     private final int total;
@@ -45,14 +51,21 @@ final class MemoryBudget {
             Thread.currentThread().interrupt();
             throw busy();
         }
-        Object held = exchange.getAttribute(RESERVED);
-        exchange.setAttribute(RESERVED, (held instanceof Integer n ? n : 0) + units);
+        reserved.merge(exchange, units, Integer::sum);
+    }
+
+    /** Makes what the exchange holds at least {@code bytes}, reserving only the difference. */
+    void reserveAtLeast(HttpExchange exchange, long bytes) {
+        long held = reserved.getOrDefault(exchange, 0) * 1024L;
+        if (bytes > held) {
+            reserve(exchange, bytes - held);
+        }
     }
 
     /** Gives back what the exchange reserved; once. */
     void release(HttpExchange exchange) {
-        if (exchange.getAttribute(RESERVED) instanceof Integer units) {
-            exchange.setAttribute(RESERVED, null);
+        Integer units = reserved.remove(exchange);
+        if (units != null) {
             kibibytes.release(units);
         }
     }

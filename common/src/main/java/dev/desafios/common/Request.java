@@ -103,6 +103,15 @@ public final class Request {
         return number;
     }
 
+    /**
+     * Reserves memory for an answer the handler is about to build, when it can be large: a 503
+     * instead when the service already holds as much as it may ({@link MemoryBudget}). Held until
+     * the answer is sent.
+     */
+    public void reserveMemory(long bytes) {
+        MemoryBudget.SHARED.reserveAtLeast(exchange, bytes);
+    }
+
     /** The body as a JSON object with only the allowed fields; 415 unless the content type is JSON. */
     public JsonObject jsonBody(Set<String> allowedFields) {
         String type = header("Content-Type");

@@ -26,8 +26,6 @@ public final class Router implements HttpHandler {
 
     /** Answers smaller than this go out at once (they fit the socket's buffers) and reserve nothing. */
     private static final int HELD_FROM_BYTES = 16 * 1024;
-    /** Marks an exchange whose HEAD is answered by a GET route's handler. */
-    private static final String HEAD_FROM_GET = "desafios.head.fromGet";
 
     private final List<Route> routes = new ArrayList<>();
     private final long maxBodyBytes;
@@ -158,8 +156,11 @@ public final class Router implements HttpHandler {
             }
         }
         if (getForHead != null) {
-            exchange.setAttribute(HEAD_FROM_GET, Boolean.TRUE);
-            return run(getForHead, getMatch, exchange, requestId);
+            Response response = run(getForHead, getMatch, exchange, requestId);
+            // The JDK sends no length of its own for HEAD: the length of the body the GET handler
+            // just made, as RFC 9110 asks. A HEAD route of its own sends what it knows.
+            return hasLength(response.status())
+                    ? response.withHeader("Content-Length", String.valueOf(response.body().length)) : response;
         }
         if (!allowed.isEmpty()) {
             throw Problem.methodNotAllowed(method, String.join(", ", allowed));
@@ -184,7 +185,7 @@ public final class Router implements HttpHandler {
             return response;
         }
         try {
-            MemoryBudget.SHARED.reserve(exchange, response.body().length);
+            MemoryBudget.SHARED.reserveAtLeast(exchange, response.body().length);
             return response;
         } catch (Problem busy) {
             return Response.problem(busy, path, requestId);
@@ -203,12 +204,6 @@ public final class Router implements HttpHandler {
             always.values().forEach(headers::set);
             response.headers().lists().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
             boolean head = "HEAD".equals(exchange.getRequestMethod());
-            if (head && exchange.getAttribute(HEAD_FROM_GET) != null && hasLength(response.status())
-                    && !headers.containsKey("Content-Length")) {
-                // The JDK sends no length of its own for HEAD: the length of the body the GET
-                // handler just made, as RFC 9110 asks. A HEAD route of its own sends what it knows.
-                headers.set("Content-Length", String.valueOf(response.body().length));
-            }
             boolean noBody = response.body().length == 0 || head;
             // sendResponseHeaders: -1 means no body; 0 would mean chunked.
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);

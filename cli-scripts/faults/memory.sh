@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Memory held by requests in flight, against a running challenge container
+# with its real memory limit: `memory.sh 4` (or 2, 5). Proves: 2000
+# connections that each send a 64 KiB POST body but its last byte, then wait,
+# are held while the health check answers 200 within 2 s (what the service
+# cannot hold gets a 503), and once they are closed a normal POST is stored;
+# for challenge 2, 40 clients that never read a 6 MB page (100 notes of 10 000
+# control characters, six bytes each in JSON) get it or a 503. The container
+# never restarts. Brings the challenge up when it is not running (and down
+# again on exit); removes the notes it wrote.
+set -Eeuo pipefail
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=faults-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
+
+# challenge -> "port container POST-path health-path"
+declare -A TARGETS=(
+  [2]="$D2_PORT desafio2-sqlite /notes /health"
+  [4]="$D4_PORT desafio4-users /users /health"
+  [5]="$D5_PORT desafio5-gateway /api/users /health"
+)
+HELD=2000 READERS=40
+NOTE_IDS=()
+
+restarts() { docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$CONTAINER"; }
+
+# A valid body for the POST route, unique per call.
+valid_body() {
+  if [[ $POST_PATH == /notes ]]; then printf '{"title":"memory %s","body":"ok"}' "$RANDOM"
+  else printf '{"name":"Memory","email":"memory-%s-%s@example.com"}' "$$" "$RANDOM"; fi
+}
+
+# Holds COUNT connections in MODE while the health check is asked ten times.
+held_while_healthy() {
+  local count=$1 mode=$2 ready=$FAULTS_WORK/ready stop=$FAULTS_WORK/stop pid i slow=0 codes=''
+  rm -f "$ready" "$stop"
+  show python3 "$CLI_DIR/faults/hold-connections.py" "$count" "$BIND_ADDRESS" "$PORT" "$ready" "$stop" "$mode"
+  python3 "$CLI_DIR/faults/hold-connections.py" "$count" "$BIND_ADDRESS" "$PORT" "$ready" "$stop" "$mode" &
+  pid=$!
+  retry 240 0.25 test -s "$ready" || { kill "$pid"; return 1; }
+  for ((i = 0; i < 10; i++)); do
+    http GET "$BASE$HEALTH"
+    codes+="$HTTP_STATUS "
+    faults_lt "$HTTP_SECONDS" 2 || slow=$((slow + 1))
+  done
+  touch "$stop" && wait "$pid"
+  note "held $(<"$ready") connections ($mode); health meanwhile: $codes($slow of 10 took 2 s or more)"
+  [[ $codes == "$(printf '200 %.0s' {1..10})" && $slow == 0 ]]
+}
+
+stores_a_post() { post_json "$BASE$POST_PATH" "$(valid_body)"; note "a normal POST: $HTTP_STATUS"; status_is 201; }
+
+# One hundred notes of 10 000 control characters: a page of them is 6 MB.
+big_notes() {
+  local body i
+  body=$(printf '{"title":"memory","body":"%s"}' "$(printf '\\u0001%.0s' {1..10000})")
+  for ((i = 0; i < 100; i++)); do
+    post_json "$BASE/notes" "$body"
+    status_is 201 || return 1
+    NOTE_IDS+=("$(json_number "$HTTP_BODY" id)")
+  done
+}
+
+faults_restore() {
+  local id
+  for id in "${NOTE_IDS[@]}"; do curl -s -o /dev/null -X DELETE "$BASE/notes/$id" || true; done
+}
+
+main() {
+  local challenge=${1:-} before
+  [[ -n ${TARGETS[$challenge]:-} ]] || die "usage: $0 CHALLENGE (one of: ${!TARGETS[*]})"
+  read -r PORT CONTAINER POST_PATH HEALTH <<<"${TARGETS[$challenge]}"
+  BASE="http://$BIND_ADDRESS:$PORT"
+  trap faults_finish EXIT
+  say "Memory, challenge $challenge: requests that hold memory against $CONTAINER"
+  faults_ensure_up "$challenge" "$CONTAINER"
+  before=$(restarts)
+  check "$HELD unfinished 64 KiB bodies held: health answers 200 within 2 s throughout" \
+    held_while_healthy "$HELD" "POST:$POST_PATH"
+  check "once they are closed, a normal POST is stored (201)" retry 20 0.5 stores_a_post
+  if [[ $challenge == 2 ]]; then
+    check "100 notes of 10 000 control characters stored" big_notes
+    check "$READERS clients that never read a 6 MB page: health answers 200 within 2 s throughout" \
+      held_while_healthy "$READERS" "GET:/notes?limit=100"
+  fi
+  note "$CONTAINER: restarts, OOM-killed, running before = $before, after = $(restarts)"
+  check "$CONTAINER never restarted and never ran out of memory" test "$(restarts)" = "$before"
+  checks_done "Memory, challenge $challenge"
+}
+
+main "$@"
