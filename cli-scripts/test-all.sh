@@ -2,8 +2,9 @@
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
 # verify, for 1, 2, 4 and 5 the request-head limits of faults/limits.sh,
-# for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the fault suite (cli-scripts/faults), then challenges 3 and 5 on
-# Docker Swarm end to end. Ends with the line "N passed, N failed" and exits
+# for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the
+# fault suite (cli-scripts/faults), then challenges 3 and 5 on Docker Swarm
+# end to end. Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
 set -Eeuo pipefail
