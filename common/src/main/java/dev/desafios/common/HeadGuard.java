@@ -22,14 +22,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@link #SLOW_MILLIS} are cut: their thread is interrupted, which closes the connection.</li>
  * </ul>
  *
- * A head that arrives at once is read in well under a millisecond, and even a head that waits
- * for a CPU under load is read long before it counts as slow; under attack, the slowest clients
- * see a closed connection rather than the honest ones waiting behind them. (The heap in use is no
+ * A head that arrives at once is read in well under a millisecond and never waits long for a
+ * slot; under attack, the slowest clients see a closed connection rather than the honest ones
+ * waiting behind them. (The heap in use is no
  * trigger: with the serial collector it counts garbage, and crossed half the heap under plain load.)
  */
 final class HeadGuard {
-    /** A head still being read after this long, while every slot is taken, is cut. */
-    static final long SLOW_MILLIS = 1000;
+    /**
+     * A head still being read after this long, while every slot is taken, is cut: short, because
+     * the clients waiting for a slot wait for the slow ones, generation after generation.
+     */
+    static final long SLOW_MILLIS = 100;
     /** What one head can make the parser hold at most, about four bytes a byte of the JDK's cap. */
     private static final long HEAD_BYTES = 4L * Limits.DEFAULTS.jdkHeadSizeCap();
     /** Heads read at once: those of a quarter of the heap, within [64, 1024]. */

@@ -33,9 +33,10 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
     /**
      * How long a submitter waits for its outcome in all: stores that stall one after the other
-     * (each within its own timeout) must not keep a client waiting for the sum of them.
+     * (each within its own timeout) must not keep a client waiting for the sum of them. A little
+     * over one store timeout (5 s), so that a single stalled store is still named in the answer.
      */
-    static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+    static final Duration ANSWER_WITHIN = Duration.ofMillis(5500);
 
     /** One submitted item, the outcome its submitter waits for, and whether a writer or its submitter has it. */
     private record Pending<T, R>(T item, CompletableFuture<R> outcome, AtomicBoolean taken) {
