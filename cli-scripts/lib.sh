@@ -274,6 +274,8 @@ body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
 header_has() { grep -qi "^$1" <<<"$HTTP_HEADERS"; }
 is_problem() { [[ $HTTP_STATUS == "$1" ]] && header_has 'content-type: application/problem+json'; }
 running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]]; }
+# "restarts OOM-killed running" of a container: "0 false true" for one never harmed.
+harm_state() { docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$1"; }
 # Removes a container and lets the challenge's up.sh create it anew; true when
 # the new one is another container (not the old one restarted).
 recreated() {

@@ -112,7 +112,7 @@ refused_past() {
 copies_fine() {
   local name state ok=0
   for name in "$STORE_USERS" "$STORE_ORDERS"; do
-    state=$(docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$name")
+    state=$(harm_state "$name")
     note "$name: restarts, OOM-killed, running = $state"
     [[ $state == "0 false true" ]] && container_healthy "$name" || ok=1
   done

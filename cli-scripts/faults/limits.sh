@@ -99,7 +99,7 @@ limits_burst_small() {
 
 limits_unharmed() {
   local state
-  state=$(docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$CONTAINER")
+  state=$(harm_state "$CONTAINER")
   note "$CONTAINER: restarts, OOM-killed, running = $state; memory now $(docker stats --no-stream --format '{{.MemUsage}}' "$CONTAINER")"
   [[ $state == "0 false true" ]]
 }

@@ -23,8 +23,6 @@ declare -A TARGETS=(
 HELD=2000 READERS=40
 NOTE_IDS=()
 
-restarts() { docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$CONTAINER"; }
-
 # A valid body for the POST route, unique per call.
 valid_body() {
   if [[ $POST_PATH == /notes ]]; then printf '{"title":"memory %s","body":"ok"}' "$RANDOM"
@@ -75,7 +73,7 @@ main() {
   trap faults_finish EXIT
   say "Memory, challenge $challenge: requests that hold memory against $CONTAINER"
   faults_ensure_up "$challenge" "$CONTAINER"
-  before=$(restarts)
+  before=$(harm_state "$CONTAINER")
   check "$HELD unfinished 64 KiB bodies held: health answers 200 within 2 s throughout" \
     held_while_healthy "$HELD" "POST:$POST_PATH"
   check "once they are closed, a normal POST is stored (201)" retry 20 0.5 stores_a_post
@@ -84,8 +82,8 @@ main() {
     check "$READERS clients that never read a 6 MB page: health answers 200 within 2 s throughout" \
       held_while_healthy "$READERS" "GET:/notes?limit=100"
   fi
-  note "$CONTAINER: restarts, OOM-killed, running before = $before, after = $(restarts)"
-  check "$CONTAINER never restarted and never ran out of memory" test "$(restarts)" = "$before"
+  note "$CONTAINER: restarts, OOM-killed, running before = $before, after = $(harm_state "$CONTAINER")"
+  check "$CONTAINER never restarted and never ran out of memory" test "$(harm_state "$CONTAINER")" = "$before"
   checks_done "Memory, challenge $challenge"
 }
 
