@@ -40,16 +40,19 @@ faults_finish() {
 
 # One request after another, about 20 a second at most, until the file STOP
 # exists or LIMIT seconds pass; one line per request into OUT:
-# "<start, epoch s> <curl exit> <http status> <seconds>".
+# "<start, epoch s> <curl exit> <http status> <seconds> <request id>" (each
+# request sends its own X-Request-Id, so that a service's log can tell
+# whether it read that request).
 # `faults_load OUT STOP LIMIT URL [curl options...]` (run it in the background).
 faults_load() {
   local out=$1 stop=$2 limit=$3 url=$4; shift 4
-  local end=$((SECONDS + limit)) start outcome code
+  local end=$((SECONDS + limit)) start outcome code id n=0
   while [[ ! -e $stop ]] && ((SECONDS < end)); do
     start=$EPOCHREALTIME
+    id=load-$BASHPID-$((n++))
     outcome=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --connect-timeout 3 --max-time 15 \
-      "$@" "$url") && code=0 || code=$?
-    printf '%s %s %s\n' "$start" "$code" "$outcome" >>"$out"
+      -H "X-Request-Id: $id" "$@" "$url") && code=0 || code=$?
+    printf '%s %s %s %s\n' "$start" "$code" "$outcome" "$id" >>"$out"
     sleep 0.05
   done
 }
@@ -76,7 +79,7 @@ faults_stop_load() {
 }
 
 # Counts in a merged record: `faults_count OUT 'awk condition'` (fields:
-# $1 start, $2 curl exit, $3 status, $4 seconds).
+# $1 start, $2 curl exit, $3 status, $4 seconds, $5 request id).
 faults_count() { awk "$2 { n++ } END { print n + 0 }" "$1"; }
 faults_max_seconds() { awk '$4 > m { m = $4 } END { printf "%.2f\n", m }' "$1"; }
 # The start of the first request matching a condition at or after a time.
