@@ -62,9 +62,18 @@ public final class Json {
         return text;
     }
 
-    /** An optional string field, or the default when absent. */
+    /** An optional string field, or the default when absent or {@code null}. */
     public static String string(JsonObject object, String name, String otherwise) {
-        return object.get(name) == null ? otherwise : string(object, name);
+        return absent(object, name) ? otherwise : string(object, name);
+    }
+
+    /**
+     * True when an optional field is missing or JSON {@code null}: both say "none", so every
+     * optional field of every service takes either the same way.
+     */
+    public static boolean absent(JsonObject object, String name) {
+        JsonValue value = object.get(name);
+        return value == null || value.isNull();
     }
 
     /** A required whole-number field within [min, max]. */
@@ -106,10 +115,14 @@ public final class Json {
         return new BigDecimal(text);
     }
 
+    /** A required field's value; a JSON {@code null} is refused by name, so "required" is not all a client reads. */
     private static JsonValue required(JsonObject object, String name) {
         JsonValue value = object.get(name);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             throw Problem.badRequest("field '" + name + "' is required");
+        }
+        if (value.isNull()) {
+            throw Problem.badRequest("field '" + name + "' is null; it is required and must have a value");
         }
         return value;
     }

@@ -64,6 +64,21 @@ public final class Problem extends RuntimeException {
                 "expected Content-Type application/json, got " + (contentType == null ? "none" : quote(contentType)));
     }
 
+    /**
+     * 415: the body is sent with a content coding (gzip, br, ...) the service does not decode;
+     * {@code Accept-Encoding: identity} says what it would take (RFC 9110 section 15.5.16).
+     */
+    public static Problem unsupportedContentCoding(String coding) {
+        return new Problem(415, "Unsupported Media Type", "the request body has Content-Encoding " + quote(coding)
+                + "; only an unencoded body (identity) is accepted", Headers.of("Accept-Encoding", "identity"));
+    }
+
+    /** 415: the content type names a charset other than UTF-8. */
+    public static Problem unsupportedCharset(String charset) {
+        return new Problem(415, "Unsupported Media Type",
+                "the request body is declared as charset " + quote(charset) + "; only utf-8 is accepted");
+    }
+
     /** 409: the request conflicts with what is stored, such as a value that must be unique. */
     public static Problem conflict(String detail) {
         return new Problem(409, "Conflict", detail);

@@ -112,13 +112,28 @@ public final class Request {
         MemoryBudget.SHARED.reserveAtLeast(exchange, bytes);
     }
 
-    /** The body as a JSON object with only the allowed fields; 415 unless the content type is JSON. */
+    /**
+     * The body as a JSON object with only the allowed fields; 415 unless the content type is JSON,
+     * sent without a content coding and, if it names a charset, in UTF-8.
+     */
     public JsonObject jsonBody(Set<String> allowedFields) {
+        requireUnencodedUtf8();
         String type = header("Content-Type");
         if (type == null || !type.toLowerCase().strip().matches("application/json(\\s*;.*)?")) {
             throw Problem.unsupportedMediaType(type);
         }
         return Json.object(utf8(body()), allowedFields);
+    }
+
+    /**
+     * A 415 unless the body is sent as it is (no {@code Content-Encoding} but identity, with
+     * {@code Accept-Encoding: identity} in the answer) and in UTF-8 (no charset parameter, or
+     * utf-8): checked before any byte of the body is read, by {@link #jsonBody} and by whoever
+     * passes a body on unread.
+     */
+    public void requireUnencodedUtf8() {
+        BodyEncoding.requireIdentity(exchange.getRequestHeaders().get("Content-Encoding"));
+        BodyEncoding.requireUtf8(header("Content-Type"));
     }
 
     /**

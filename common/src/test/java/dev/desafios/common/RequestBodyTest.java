@@ -30,11 +30,13 @@ class RequestBodyTest {
     void start() {
         var router = new Router(LIMIT)
                 .post("/things", request -> {
-                    JsonObject json = request.jsonBody(Set.of("name", "count"));
+                    JsonObject json = request.jsonBody(Set.of("name", "count", "note"));
                     String name = Json.string(json, "name");
                     long count = Json.whole(json, "count", 0, 1000);
+                    String note = Json.string(json, "note", "none");
                     accepted.incrementAndGet();
-                    return Response.created("/things/1", new JsonObject().add("name", name).add("count", count));
+                    return Response.created("/things/1",
+                            new JsonObject().add("name", name).add("count", count).add("note", note));
                 })
                 .get("/things", request -> Response.ok(new JsonObject().add("accepted", accepted.get())));
         server = Server.start(0, router);
@@ -119,6 +121,90 @@ class RequestBodyTest {
     void body_contentTypeWithCharset_accepted() {
         json(http.post("/things", "Application/JSON; charset=UTF-8",
                 BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}")), 201);
+    }
+
+    @Test
+    void body_charsetUtf8QuotedOrAmongOtherParameters_accepted() {
+        for (String type : new String[] {"application/json;charset=\"utf-8\"", "application/json; v=1; CHARSET=Utf-8",
+                "application/json; charset=utf-8 ", "application/json; x=\"a;charset=utf-16\"; charset=utf-8"}) {
+            json(http.post("/things", type, BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}")), 201);
+        }
+    }
+
+    /** UTF-16 read as UTF-8 would be garbage or a 400 about bytes the client never got wrong: 415 names the charset. */
+    @Test
+    void body_charsetOtherThanUtf8_415NamingIt() {
+        String json = "{\"name\":\"n\",\"count\":1}";
+        for (String charset : new String[] {"utf-16", "UTF-16LE", "\"utf-16\"", "iso-8859-1", "us-ascii", "utf8", "\"\""}) {
+            JsonObject problem = problem(http.post("/things", "application/json; charset=" + charset,
+                    BodyPublishers.ofString(json, StandardCharsets.UTF_16)), 415);
+
+            String named = charset.replace("\"", "");
+            assertTrue(problem.getString("detail", "").contains("'" + named + "'"), problem.toString());
+        }
+        problem(http.post("/things", "application/json; charset=utf-8; charset=utf-16", BodyPublishers.ofString(json)), 415);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    /** A gzip body stored as text would be garbage under a 201: 415, naming the coding, with Accept-Encoding. */
+    @Test
+    void body_contentEncodingOtherThanIdentity_415NamingItWithAcceptEncoding() {
+        String json = "{\"name\":\"n\",\"count\":1}";
+        for (String coding : new String[] {"gzip", "GZIP", "br", "deflate", "identity, gzip", " , x-custom"}) {
+            HttpResponse<String> response = http.send(http.request("/things")
+                    .POST(BodyPublishers.ofString(json))
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding));
+
+            JsonObject problem = problem(response, 415);
+            String named = coding.substring(coding.lastIndexOf(',') + 1).strip();
+            assertTrue(problem.getString("detail", "").contains("'" + named + "'"), problem.toString());
+            assertEquals("identity", response.headers().firstValue("Accept-Encoding").orElse(null), coding);
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_contentEncodingOnSecondLine_415() {
+        HttpResponse<String> response = http.send(http.request("/things")
+                .POST(BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}"))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "identity")
+                .header("Content-Encoding", "gzip"));
+
+        problem(response, 415);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_contentEncodingIdentity_accepted() {
+        for (String coding : new String[] {"identity", "IDENTITY", "identity, identity"}) {
+            json(http.send(http.request("/things")
+                    .POST(BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}"))
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding)), 201);
+        }
+    }
+
+    @Test
+    void body_optionalFieldNull_sameAsAbsent() {
+        JsonObject withNull = json(http.postJson("/things", "{\"name\":\"n\",\"count\":1,\"note\":null}"), 201);
+        JsonObject without = json(http.postJson("/things", "{\"name\":\"n\",\"count\":1}"), 201);
+
+        assertEquals("none", withNull.getString("note", null));
+        assertEquals(without, withNull);
+    }
+
+    @Test
+    void body_requiredFieldNull_400SayingNull() {
+        for (String body : new String[] {"{\"name\":null,\"count\":1}", "{\"name\":\"n\",\"count\":null}"}) {
+            String detail = problem(http.postJson("/things", body), 400).getString("detail", "");
+
+            assertTrue(detail.contains("null") && detail.contains("required"), detail);
+        }
+        String missing = problem(http.postJson("/things", "{\"count\":1}"), 400).getString("detail", "");
+        assertEquals("field 'name' is required", missing);
+        assertNothingAcceptedAndStillServing();
     }
 
     @Test

@@ -157,11 +157,19 @@ final class Proxy {
         return Response.raw(answer.statusCode(), contentType, body, new Headers(Map.copyOf(headers)));
     }
 
-    /** The body, bounded by MAX_BODY_BYTES (413 before reading it all); none without Content-Length or chunks. */
+    /**
+     * The body, bounded by MAX_BODY_BYTES (413 before reading it all); none without Content-Length
+     * or chunks. A body the services behind cannot read (a content coding, a charset other than
+     * UTF-8) is refused here with their 415, so that nothing unsupported crosses the edge.
+     */
     private static BodyPublisher body(Request request) {
         String length = request.header("Content-Length");
         boolean hasBody = request.header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
-        return hasBody ? BodyPublishers.ofByteArray(request.body()) : BodyPublishers.noBody();
+        if (!hasBody) {
+            return BodyPublishers.noBody();
+        }
+        request.requireUnencodedUtf8();
+        return BodyPublishers.ofByteArray(request.body());
     }
 
     /** Every X-Forwarded-For line the client sent, as one list (null when none). */

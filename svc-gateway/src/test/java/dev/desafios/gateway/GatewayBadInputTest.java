@@ -95,6 +95,35 @@ class GatewayBadInputTest {
         assertNothingForwarded();
     }
 
+    /** Users and orders read only unencoded UTF-8: the gateway refuses anything else at the edge, as they would. */
+    @Test
+    void bodyWithContentCodingOrOtherCharset_415AtTheEdgeNothingForwarded() {
+        String json = "{\"name\":\"Ana\",\"email\":\"ana@example.org\"}";
+        for (String coding : new String[] {"gzip", "identity, br"}) {
+            HttpResponse<String> response = gateway.http.send(gateway.http.request("/api/users")
+                    .POST(BodyPublishers.ofString(json))
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding));
+
+            assertTrue(problem(response, 415).getString("detail", "").contains(coding.replace("identity, ", "")));
+            assertEquals("identity", response.headers().firstValue("Accept-Encoding").orElse(null));
+        }
+        for (String type : new String[] {"application/json; charset=utf-16", "application/json;charset=\"ISO-8859-1\""}) {
+            problem(gateway.http.post("/api/orders", type, BodyPublishers.ofString(json)), 415);
+        }
+        assertNothingForwarded();
+    }
+
+    @Test
+    void bodyUnencodedUtf8_forwarded() {
+        gateway.http.send(gateway.http.request("/api/users")
+                .POST(BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json; charset=UTF-8")
+                .header("Content-Encoding", "identity"));
+
+        assertEquals(1, users.received().size());
+    }
+
     @Test
     void requestId_fourKilobytes_replacedNeverEchoed() {
         String huge = "a".repeat(4 * 1024); // under the header limit; a bigger one is a 431

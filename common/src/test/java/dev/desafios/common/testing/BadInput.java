@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * A table-driven bad-input suite for one server on 127.0.0.1: hostile JSON bodies, paths, query
@@ -44,9 +46,14 @@ public final class BadInput {
 
     /**
      * One hostile body: a name for messages, the content type (null: none), the bytes, and whether a
-     * service may accept it (a strange but valid value) rather than refuse it with a 4xx.
+     * service may accept it (a strange but valid value) rather than refuse it with a 4xx; sent with
+     * {@code contentEncoding} as its Content-Encoding when that is not null.
      */
-    public record Body(String name, String contentType, byte[] bytes, boolean mayBeAccepted) {
+    public record Body(String name, String contentType, byte[] bytes, boolean mayBeAccepted, String contentEncoding) {
+        Body(String name, String contentType, byte[] bytes, boolean mayBeAccepted) {
+            this(name, contentType, bytes, mayBeAccepted, null);
+        }
+
         static Body json(String name, String text) {
             return new Body(name, "application/json", text.getBytes(StandardCharsets.UTF_8), false);
         }
@@ -114,7 +121,8 @@ public final class BadInput {
                 + ",\"" + first + "\":" + valid.get(first) + "}"));
         for (String field : valid.names()) {
             JsonValue original = valid.get(field);
-            var wrong = new ArrayList<>(List.of("true", "false", "[]", "[1]", "{}", "{\"a\":1}", "null",
+            // (null is not here: it means what an absent field means, which nullsAsAbsent checks.)
+            var wrong = new ArrayList<>(List.of("true", "false", "[]", "[1]", "{}", "{\"a\":1}",
                     "1e999999", "-1e999999", "1e-999999", "1180591620717411303424", "-1180591620717411303424",
                     "1180591620717411303424.5", "123456789012345678901234567890e123456789"));
             if (!original.isString()) {
@@ -158,9 +166,37 @@ public final class BadInput {
         }
         bodies.add(new Body("no content type", null, text.getBytes(StandardCharsets.UTF_8), false));
         bodies.add(new Body("content type APPLICATION/JSON", "APPLICATION/JSON", text.getBytes(StandardCharsets.UTF_8), true));
-        bodies.add(new Body("content type json utf-16", "application/json; charset=utf-16",
-                text.getBytes(StandardCharsets.UTF_8), true));
         bodies.add(new Body("utf-16 body", "application/json", text.getBytes(StandardCharsets.UTF_16), false));
+        bodies.addAll(codingsAndCharsets(text));
+        return bodies;
+    }
+
+    /**
+     * The valid body under content codings and charsets no service decodes (each must be refused,
+     * never stored as if it were plain UTF-8), and under the identity coding and a utf-8 charset
+     * written in other ways (which may be accepted).
+     */
+    static List<Body> codingsAndCharsets(String text) {
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        var bodies = new ArrayList<Body>();
+        for (String coding : new String[] {"gzip", "GZIP", "x-gzip", "deflate", "br", "zstd", "compress",
+                "identity, gzip", "gzip, identity", "aes128gcm", "bogus"}) {
+            bodies.add(new Body("coding " + coding + " on a plain body", "application/json", plain, false, coding));
+        }
+        bodies.add(new Body("coding gzip on a gzip body", "application/json", gzip(plain), false, "gzip"));
+        for (String coding : new String[] {"identity", "Identity", ""}) {
+            bodies.add(new Body("coding '" + coding + "'", "application/json", plain, true, coding));
+        }
+        for (String charset : new String[] {"utf-16", "UTF-16LE", "\"utf-16\"", "iso-8859-1", "latin1", "us-ascii",
+                "utf8", "utf-32", "windows-1252", "\"\"", "utf-8x"}) {
+            bodies.add(new Body("charset " + charset, "application/json; charset=" + charset, plain, false));
+        }
+        bodies.add(new Body("charset utf-16 on a utf-16 body", "application/json; charset=utf-16",
+                text.getBytes(StandardCharsets.UTF_16), false));
+        bodies.add(new Body("charset utf-8 then utf-16", "application/json; charset=utf-8; charset=utf-16", plain, false));
+        for (String charset : new String[] {"utf-8", "UTF-8", "\"utf-8\"", "\"UTF-8\""}) {
+            bodies.add(new Body("charset " + charset, "application/json; charset=" + charset, plain, true));
+        }
         return bodies;
     }
 
@@ -191,19 +227,14 @@ public final class BadInput {
 
     // ---------------------------------------------------------------- runners
 
-    /** Sends every hostile body with this method to this path: each a 4xx problem (or, for the odd but valid, not a 5xx). */
+    /**
+     * Sends every hostile body with this method to this path: each a 4xx problem (or, for the odd
+     * but valid, not a 5xx); a 415 for a content coding says {@code Accept-Encoding: identity}.
+     * Then {@link #nullsAsAbsent}.
+     */
     public void bodies(String method, String path, JsonObject valid) {
         for (Body body : bodies(valid)) {
-            var request = http.request(path).method(method, BodyPublishers.ofByteArray(body.bytes()));
-            if (body.contentType() != null) {
-                request.header("Content-Type", body.contentType());
-            }
-            HttpResponse<String> response;
-            try {
-                response = http.send(request);
-            } catch (RuntimeException e) {
-                throw new AssertionError(method + " " + path + " with " + body.name() + ": no answer", e);
-            }
+            HttpResponse<String> response = send(method, path, body);
             String what = method + " " + path + " with " + body.name();
             String type = TestHttp.contentType(response);
             if (body.mayBeAccepted() && response.statusCode() < 300) {
@@ -211,9 +242,57 @@ public final class BadInput {
             } else {
                 assertHandlerProblem(response.statusCode(), type, response.body(), what);
             }
+            if (body.contentEncoding() != null && !body.mayBeAccepted() && response.statusCode() == 415) {
+                assertEquals("identity", response.headers().firstValue("Accept-Encoding").orElse(null),
+                        what + ": Accept-Encoding on the 415");
+            }
             answers++;
         }
+        nullsAsAbsent(method, path, valid);
         afterBatch.run();
+    }
+
+    /**
+     * Each field as JSON {@code null} is answered as the same body without that field: accepted
+     * when that is (an optional field), refused when that is (a required one), never a 5xx; a
+     * refusal that names the field says that it is null, not only that it is required.
+     */
+    private void nullsAsAbsent(String method, String path, JsonObject valid) {
+        for (String field : valid.names()) {
+            var without = new JsonObject(valid);
+            without.remove(field);
+            String what = method + " " + path + " with " + field + "=null";
+            HttpResponse<String> absent = send(method, path, Body.json(field + " absent", without.toString()));
+            HttpResponse<String> nul = send(method, path, Body.json(what, replace(valid, field, "null")));
+            answers += 2;
+            boolean absentAccepted = absent.statusCode() < 300;
+            boolean nullAccepted = nul.statusCode() < 300;
+            assertEquals(absentAccepted, nullAccepted, () -> what + ": " + nul.statusCode() + " " + cut(nul.body())
+                    + ", but without the field: " + absent.statusCode() + " " + cut(absent.body()));
+            if (nullAccepted) {
+                assertNoLeak(nul.body(), what);
+                continue;
+            }
+            assertHandlerProblem(nul.statusCode(), TestHttp.contentType(nul), nul.body(), what);
+            String detail = Json.parse(nul.body()).asObject().getString("detail", "");
+            assertTrue(!detail.contains("'" + field + "'") || detail.contains("null"),
+                    () -> what + ": the refusal names the field but not null: " + detail);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, Body body) {
+        var request = http.request(path).method(method, BodyPublishers.ofByteArray(body.bytes()));
+        if (body.contentType() != null) {
+            request.header("Content-Type", body.contentType());
+        }
+        if (body.contentEncoding() != null) {
+            request.header("Content-Encoding", body.contentEncoding());
+        }
+        try {
+            return http.send(request);
+        } catch (RuntimeException e) {
+            throw new AssertionError(method + " " + path + " with " + body.name() + ": no answer", e);
+        }
     }
 
     /** Sends each target raw with this method: a 4xx problem from a handler, the JDK's plain 400, or a closed connection. */
@@ -524,6 +603,16 @@ public final class BadInput {
         String marker = "\"@@marker@@\"";
         String json = with(valid, field, Json.value("@@marker@@")).toString();
         return json.replace(marker, rawValue);
+    }
+
+    private static byte[] gzip(byte[] plain) {
+        var out = new ByteArrayOutputStream();
+        try (var gzip = new GZIPOutputStream(out)) {
+            gzip.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static String cut(String text) {
