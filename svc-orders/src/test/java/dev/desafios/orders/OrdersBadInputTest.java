@@ -94,6 +94,30 @@ class OrdersBadInputTest {
     }
 
     @Test
+    void create_requiredFieldNull_400SayingNull() {
+        for (String field : new String[] {"userId", "item", "quantity", "unitPrice"}) {
+            JsonObject problem = assertRejected(400, orderWith(field, "null"));
+
+            assertEquals("field '" + field + "' is null; it is required and must have a value",
+                    problem.getString("detail", ""));
+        }
+    }
+
+    @Test
+    void create_gzipOrLatin1Body_415UsersNeverAsked() {
+        String body = object(valid());
+        HttpResponse<String> gzip = http.send(http.request("/orders").POST(BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Content-Encoding", "x-gzip, identity"));
+
+        assertTrue(problem(gzip, 415).getString("detail", "").contains("'x-gzip'"));
+        assertEquals("identity", gzip.headers().firstValue("Accept-Encoding").orElse(null));
+        JsonObject charset = problem(http.post("/orders", "application/json; charset=\"iso-8859-1\"",
+                BodyPublishers.ofString(body)), 415);
+        assertTrue(charset.getString("detail", "").contains("'iso-8859-1'"), charset.toString());
+        assertNothingStored();
+    }
+
+    @Test
     void create_clientSetsServerFieldOrUnknownOne_400NamingIt() {
         for (String field : new String[] {"id", "createdAt", "total", "user", "userid", "discount"}) {
             var fields = valid();

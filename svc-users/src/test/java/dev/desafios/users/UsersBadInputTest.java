@@ -162,6 +162,31 @@ class UsersBadInputTest {
     }
 
     @Test
+    void create_gzipOrUtf16Body_415NothingStored() {
+        String body = user("Ada", "new@example.org");
+        HttpResponse<String> gzip = http.send(http.request("/users").POST(BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip"));
+
+        assertTrue(problem(gzip, 415).getString("detail", "").contains("'gzip'"));
+        assertEquals("identity", gzip.headers().firstValue("Accept-Encoding").orElse(null));
+        JsonObject charset = problem(http.post("/users", "application/json; charset=utf-16",
+                BodyPublishers.ofString(body, StandardCharsets.UTF_16)), 415);
+        assertTrue(charset.getString("detail", "").contains("'utf-16'"), charset.toString());
+        assertNothingStored();
+    }
+
+    @Test
+    void create_requiredFieldNull_400SayingNull() {
+        for (String field : new String[] {"name", "email"}) {
+            JsonObject problem = assertRejected(400, new JsonObject().add("name", "Ada").add("email", "new@example.org")
+                    .set(field, com.eclipsesource.json.Json.NULL).toString());
+
+            assertEquals("field '" + field + "' is null; it is required and must have a value",
+                    problem.getString("detail", ""));
+        }
+    }
+
+    @Test
     void create_jsonWithCharset_201() {
         HttpResponse<String> response = http.post("/users", "Application/JSON; charset=UTF-8",
                 BodyPublishers.ofString(user("Ada", "new@example.org")));
