@@ -300,6 +300,31 @@ post_json() {
   http POST "$url" -H 'Content-Type: application/json' --data-binary "$json" "$@"
 }
 
+# A JSON body the service cannot read is a 415 problem naming what it cannot
+# read: a content coding other than identity (on a plain body, a real gzip
+# body, one in a list), answered with Accept-Encoding: identity, and a charset
+# other than utf-8 (a UTF-16 body, a quoted ISO-8859-1). Extra curl options go
+# on every request: `unreadable_bodies_refused URL '{"a":1}' [curl options...]`.
+unreadable_bodies_refused() {
+  local url=$1 json=$2 file coding outcome=0; shift 2
+  file=$(mktemp)
+  for coding in gzip 'identity, br' DEFLATE; do
+    post_json "$url" "$json" -H "Content-Encoding: $coding" "$@"
+    is_problem 415 && header_has 'accept-encoding: identity' && body_has "'${coding##*, }'" ||
+      { note "Content-Encoding: $coding -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
+  done
+  printf '%s' "$json" | gzip -c >"$file"
+  http POST "$url" -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' --data-binary "@$file" "$@"
+  is_problem 415 && header_has 'accept-encoding: identity' || { note "a gzip body -> $HTTP_STATUS"; outcome=1; }
+  printf '%s' "$json" | iconv -f UTF-8 -t UTF-16 >"$file"
+  http POST "$url" -H 'Content-Type: application/json; charset=utf-16' --data-binary "@$file" "$@"
+  is_problem 415 && body_has "'utf-16'" || { note "charset=utf-16 -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
+  http POST "$url" -H 'Content-Type: application/json;charset="ISO-8859-1"' --data-binary "$json" "$@"
+  is_problem 415 && body_has "'ISO-8859-1'" || { note "charset=\"ISO-8859-1\" -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
+  rm -f "$file"
+  return "$outcome"
+}
+
 # A file of N bytes of 'a' for oversized-body checks; the caller removes it.
 big_file() {
   local file

@@ -66,6 +66,8 @@ main() {
   check "the list is newest first and paged" newest_first
   check "the container keeps its data on the volume desafio2-data at /data" on_volume
   check "bad input (malformed, wrong type, unknown field, empty, 201-char title, 1 MiB, text/plain, PUT, unknown and non-numeric id, limit=0) gets 4xx problems" bad_input_refused
+  check "a body the service cannot read (gzip, br, deflate; charset utf-16 or ISO-8859-1) is a 415 problem naming it" \
+    unreadable_bodies_refused "$URL/notes" '{"title":"unreadable","body":"b"}'
   check "after bad input the service is healthy and nothing was lost" healthy_and_unchanged
   say "Removing the container and creating a new one on the same volume"
   check "a new container was created (not the old one restarted)" recreated desafio2-sqlite "$CLI_DIR/desafio2/up.sh"

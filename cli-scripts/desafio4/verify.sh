@@ -50,6 +50,9 @@ bad_input_refused() {
   post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"1e999"}'; is_problem 400 || return 1
   post_json "$ORDERS/orders" '{"userId":1,"item":"x","quantity":1,"unitPrice":"5","total":"0.01"}'; is_problem 400 || return 1
   post_json "$ORDERS/orders" '{"userId":"one","item":"x","quantity":1,"unitPrice":"5"}'; is_problem 400 || return 1
+  post_json "$ORDERS/orders" '{"userId":1,"item":null,"quantity":1,"unitPrice":"5"}'
+  is_problem 400 && body_has "field 'item' is null" || return 1
+  post_json "$USERS/users" '{"name":"Ana","email":null}'; is_problem 400 && body_has "field 'email' is null" || return 1
   post_json "$USERS/users" "{\"name\":\"$(printf 'é%.0s' {1..101})\",\"email\":\"a@example.com\"}"; is_problem 400 || return 1
   post_json "$USERS/users" '{"name":"Zoë 李","email":"not-an-email"}'; is_problem 400 || return 1
   post_json "$USERS/users" '{"name":"x","email":"x@example.com","id":5}'; is_problem 400 || return 1
@@ -83,7 +86,11 @@ main() {
   check "orders embeds the user it fetched from http://users:8080 by hostname" user_embedded
   check "the request id reached the users service (in its log)" request_id_reached_users
   check "an order for a user that does not exist is a 422 problem" unknown_user_refused
-  check "bad input (negative quantity, huge price, client total, wrong type, 101-char and bad email, unknown id field, 1 MiB, a 4 KB request id replaced, a 12 KB one 431, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
+  check "bad input (negative quantity, huge price, client total, wrong type, a required field null, 101-char and bad email, unknown id field, 1 MiB, a 4 KB request id replaced, a 12 KB one 431, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
+  check "a body users cannot read (gzip, br, deflate; charset utf-16 or ISO-8859-1) is a 415 problem naming it" \
+    unreadable_bodies_refused "$USERS/users" '{"name":"Ana","email":"ana-unread@example.com"}'
+  check "a body orders cannot read is a 415 problem naming it" \
+    unreadable_bodies_refused "$ORDERS/orders" '{"userId":1,"item":"unread","quantity":1,"unitPrice":"1.00"}'
   check "with users stopped, orders answers a 502/503/504 problem within a second" fails_fast_without_users
   wait_healthy desafio4-users >/dev/null
   check "with users back, the order embeds its user again" retry 20 0.25 user_embedded

@@ -36,6 +36,22 @@ request_id_propagated() {
   [[ $users_logs == *"\"requestId\":\"$RUN_ID\""* ]]
 }
 
+# Bodies users and orders cannot read stop at the gateway: 415s, none of them
+# in the users or orders log (the request id never crossed); a required field
+# sent as null is refused by users through the gateway, saying null.
+unreadable_stop_at_the_edge() {
+  local id="unread-$RUN_ID" name
+  unreadable_bodies_refused "$GW/api/users" '{"name":"Ana","email":"ana-unread@example.com"}' -H "X-Request-Id: $id" || return 1
+  unreadable_bodies_refused "$GW/api/orders" '{"userId":1,"item":"unread","quantity":1,"unitPrice":"1.00"}' \
+    -H "X-Request-Id: $id" || return 1
+  logs_have desafio5-gateway "\"requestId\":\"$id\"" || return 1
+  for name in $(docker ps --format '{{.Names}}' --filter name=desafio5-users --filter name=desafio5-orders); do
+    ! logs_have "$name" "\"requestId\":\"$id\"" || { err "$name logged $id"; return 1; }
+  done
+  post_json "$GW/api/users" '{"name":null,"email":"ana-null@example.com"}'
+  is_problem 400 && body_has "field 'name' is null"
+}
+
 only_gateway_published() {
   local name
   for name in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
@@ -77,6 +93,8 @@ main() {
   check "every route answers through the gateway" routes_work
   check "GET /api/users/1/orders aggregates the user and the orders" aggregate_works
   check "the request id reached the gateway, orders and users (in their logs)" request_id_propagated
+  check "bodies users and orders cannot read (gzip, br, deflate; utf-16, ISO-8859-1) are 415 problems at the gateway and never reach them; a required null is refused saying null" \
+    unreadable_stop_at_the_edge
   check "only the gateway publishes a port" only_gateway_published
   check "from the edge network users is unreachable; from the gateway it answers" edge_cannot_reach
   check "the internal network is --internal: traffic from users to another network is dropped" no_route_out
