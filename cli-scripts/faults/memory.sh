@@ -5,9 +5,13 @@
 # are held while the health check answers 200 within 2 s (what the service
 # cannot hold gets a 503), and once they are closed a normal POST is stored;
 # for challenge 2, 40 clients that never read a 6 MB page (100 notes of 10 000
-# control characters, six bytes each in JSON) get it or a 503. The container
-# never restarts. Brings the challenge up when it is not running (and down
-# again on exit); removes the notes it wrote.
+# control characters, six bytes each in JSON) get it or a 503; for challenges
+# 4 and 5, 64 clients that never read the largest page of users, then of
+# orders (100 entries of line separators, six bytes each in JSON, and the
+# longest e-mail), while health answers within 2 s. No container restarts.
+# Brings the challenge up when it is not running (and down again on exit);
+# removes the notes it wrote (users and orders have no DELETE: their 100
+# each stay, in memory, until the container goes).
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -20,7 +24,12 @@ declare -A TARGETS=(
   [4]="$D4_PORT desafio4-users /users /health"
   [5]="$D5_PORT desafio5-gateway /api/users /health"
 )
-HELD=2000 READERS=40
+# challenge -> "users-port users-path orders-port orders-path containers..." for the largest pages.
+declare -A PAGES=(
+  [4]="$D4_PORT /users $D4_ORDERS_PORT /orders desafio4-users desafio4-orders"
+  [5]="$D5_PORT /api/users $D5_PORT /api/orders desafio5-gateway desafio5-users desafio5-orders"
+)
+HELD=2000 READERS=40 PAGE_READERS=64
 NOTE_IDS=()
 
 # A valid body for the POST route, unique per call.
@@ -60,6 +69,62 @@ big_notes() {
   done
 }
 
+# Appends COUNT copies of TEXT: `times TEXT COUNT`.
+times() { local out='' i; for ((i = 0; i < $2; i++)); do out+=$1; done; printf '%s' "$out"; }
+
+# 100 users and 100 orders of line separators between two letters (U+2028,
+# three bytes in and six out in JSON: the writer's worst case; a name or item
+# of nothing else is blank once stripped) with the longest e-mail; sets
+# USERS_PAGE and ORDERS_PAGE to the page that holds them, *_BYTES to its size.
+largest_users_and_orders() {
+  local name item domain i id first_user='' first_order=''
+  name="a$(times '\u2028' 98)a" item="a$(times '\u2028' 198)a" domain="$(times x 63).$(times x 63).$(times y 57).org"
+  for ((i = 0; i < 100; i++)); do
+    post_json "http://$BIND_ADDRESS:$USERS_PORT$USERS_PATH" \
+      "$(printf '{"name":"%s","email":"%s@%s"}' "$name" "$(printf 'm%s-%s-%03d%s' "$$" "$RANDOM" "$i" "$(times u 64)" | cut -c1-64)" "$domain")"
+    status_is 201 || { note "POST $USERS_PATH: $HTTP_STATUS $HTTP_BODY"; return 1; }
+    id=$(json_number "$HTTP_BODY" id) first_user=${first_user:-$id}
+    post_json "http://$BIND_ADDRESS:$ORDERS_PORT$ORDERS_PATH" \
+      "$(printf '{"userId":1,"item":"%s","quantity":1000,"unitPrice":"999999.99"}' "$item")"
+    status_is 201 || { note "POST $ORDERS_PATH: $HTTP_STATUS $HTTP_BODY"; return 1; }
+    id=$(json_number "$HTTP_BODY" id) first_order=${first_order:-$id}
+  done
+  USERS_PAGE="$USERS_PATH?limit=100&offset=$((first_user - 1))" ORDERS_PAGE="$ORDERS_PATH?limit=100&offset=$((first_order - 1))"
+  http GET "http://$BIND_ADDRESS:$USERS_PORT$USERS_PAGE"
+  [[ $(json_number "$HTTP_BODY" id) == "$first_user" ]] || return 1
+  local users_bytes=${#HTTP_BODY}
+  http GET "http://$BIND_ADDRESS:$ORDERS_PORT$ORDERS_PAGE"
+  [[ $(json_number "$HTTP_BODY" id) == "$first_order" ]] || return 1
+  # (The answers are ASCII, escapes included: characters are bytes.)
+  USERS_BYTES=$users_bytes ORDERS_BYTES=${#HTTP_BODY}
+  note "the largest pages: $USERS_PAGE $USERS_BYTES bytes, $ORDERS_PAGE $ORDERS_BYTES bytes"
+}
+
+# The largest pages of users and orders, each fetched by clients that never read it.
+largest_pages_unread() {
+  local name before=()
+  read -r USERS_PORT USERS_PATH ORDERS_PORT ORDERS_PATH PAGE_CONTAINERS <<<"${PAGES[$1]}"
+  for name in $PAGE_CONTAINERS; do before+=("$(harm_state "$name")"); done
+  USERS_BYTES='' ORDERS_BYTES=''
+  check "100 users and 100 orders of line separators (six bytes each in JSON) and the longest e-mail stored" \
+    largest_users_and_orders
+  [[ -n $ORDERS_BYTES ]] || return 0
+  check "$PAGE_READERS clients that never read the largest page of users ($USERS_BYTES bytes): health answers 200 within 2 s throughout" \
+    env_port "$USERS_PORT" held_while_healthy "$PAGE_READERS" "GET:$USERS_PAGE"
+  check "$PAGE_READERS clients that never read the largest page of orders ($ORDERS_BYTES bytes): health answers 200 within 2 s throughout" \
+    env_port "$ORDERS_PORT" held_while_healthy "$PAGE_READERS" "GET:$ORDERS_PAGE"
+  local after=()
+  for name in $PAGE_CONTAINERS; do after+=("$(harm_state "$name")"); done
+  note "$PAGE_CONTAINERS: restarts, OOM-killed, running before = ${before[*]}, after = ${after[*]}"
+  check "$PAGE_CONTAINERS never restarted and never ran out of memory" test "${after[*]}" = "${before[*]}"
+}
+
+# Runs a command with PORT and BASE pointing at another published port (orders in challenge 4).
+env_port() {
+  local PORT=$1 BASE="http://$BIND_ADDRESS:$1"; shift
+  "$@"
+}
+
 faults_restore() {
   local id
   for id in "${NOTE_IDS[@]}"; do curl -s -o /dev/null -X DELETE "$BASE/notes/$id" || true; done
@@ -82,6 +147,7 @@ main() {
     check "$READERS clients that never read a 6 MB page: health answers 200 within 2 s throughout" \
       held_while_healthy "$READERS" "GET:/notes?limit=100"
   fi
+  [[ -z ${PAGES[$challenge]:-} ]] || largest_pages_unread "$challenge"
   note "$CONTAINER: restarts, OOM-killed, running before = $before, after = $(harm_state "$CONTAINER")"
   check "$CONTAINER never restarted and never ran out of memory" test "$(harm_state "$CONTAINER")" = "$before"
   checks_done "Memory, challenge $challenge"
