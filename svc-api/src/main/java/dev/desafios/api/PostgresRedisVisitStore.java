@@ -141,6 +141,11 @@ final class PostgresRedisVisitStore implements VisitStore {
         }
     }
 
+    /** The connections of the reads of {@code /visits}, for tests that hold them all. */
+    StoreConnections readConnections() {
+        return reads;
+    }
+
     @Override
     public void addChecks(Health health) {
         health.check("postgres", this::postgresUp).check("redis", this::redisUp);
