@@ -184,9 +184,11 @@ final class PostgresRedisVisitStore implements VisitStore {
         for (int attempt = 1; ; attempt++) {
             String failing = "postgres";
             try {
+                long started = System.nanoTime();
                 long counted = writes.postgres().withConnection(AccessSchema::ensure);
                 if (counted >= 0) {
-                    Log.info("the row count of accesses is kept from now on", new JsonObject().add("rows", counted));
+                    Log.info("the row count of accesses is kept from now on", new JsonObject().add("rows", counted)
+                            .add("ms", (System.nanoTime() - started) / 1_000_000));
                 }
                 failing = "redis";
                 try (Jedis jedis = writes.redis().getResource()) {
