@@ -2,7 +2,8 @@
 # Challenge 3: proves that every GET / adds exactly one row and one increment,
 # that the counts survive (and move together through) a new API container and restarts of the database and
 # the cache (the API recovering on its own), that hostile values are stored
-# safely, and that the stores and their passwords are not exposed.
+# safely, that /visits reports the row count the database keeps (equal to
+# count(*)), and that the stores and their passwords are not exposed.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -71,6 +72,17 @@ hostile_values_safe() {
   status_is 200 && body_has "DROP TABLE accesses"
 }
 
+# The row count /visits reports is the database's kept count, equal to count(*)
+# over the table (read with psql inside the database container).
+kept_count_exact() {
+  local kept rows
+  read_counts || return 1
+  kept=$(docker exec desafio3-db psql -U app -d app -Atc 'SELECT total FROM access_count') || return 1
+  rows=$(docker exec desafio3-db psql -U app -d app -Atc 'SELECT count(*) FROM accesses') || return 1
+  note "/visits accesses $ACCESSES, access_count $kept, count(*) $rows"
+  ((ACCESSES == kept && kept == rows))
+}
+
 stores_unpublished() {
   [[ -z $(docker port desafio3-db) && -z $(docker port desafio3-cache) ]]
 }
@@ -94,6 +106,7 @@ main() {
   say "Challenge 3: verifying"
   check "10 requests raise the Redis counter and the PostgreSQL row count by exactly 10" counts_rise_by 10
   check "the recent accesses list the requests with their request ids" recent_lists_ours
+  check "/visits reports the row count the database keeps, equal to count(*) over accesses" kept_count_exact
   say "Removing the API container and creating a new one"
   check "a new API container was created" recreated desafio3-api "$CLI_DIR/desafio3/up.sh"
   check "after the new API container, the counts are intact" counts_equal

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Fault: under steady load (two background loops of GET /, at most 20 a second
+# First, reads against writes (desafio3-reads.sh): on a million rows, 56
+# clients reading /visits beside 8 calling GET /; every GET / a 2xx, its p99
+# within 100 ms of the same load alone, /health always UP, and each /visits
+# answer consistent with itself.
+# Then the faults: under steady load (two background loops of GET /, at most 20 a second
 # each, at most 300 s), `docker restart` of the database, then of the cache,
 # then `docker pause` of the database for 10 s, then KILL_ROUNDS rounds of
 # `docker kill` (SIGKILL) of the database, of the cache, and of both at once,
@@ -15,6 +19,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=faults-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
+# shellcheck source=desafio3-reads.sh
+source "$(dirname "${BASH_SOURCE[0]}")/desafio3-reads.sh"
 
 URL="http://$BIND_ADDRESS:$D3_PORT"
 MAX_S=6          # slowest request allowed (the API's store timeouts are 2-5 s)
@@ -91,8 +97,10 @@ steady() { retry 50 0.1 served_after "$EPOCHREALTIME"; }
 
 main() {
   trap faults_finish EXIT
-  say "Fault, challenge 3: restarts, a pause and kills of the stores under steady load"
+  say "Fault, challenge 3: reads against writes, then restarts, a pause and kills of the stores under steady load"
   faults_ensure_up 3 desafio3-db desafio3-cache desafio3-api
+  command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }
+  reads_against_writes
   LOAD=$FAULTS_WORK/load
   local before after ok_count total api_restarts round
   api_restarts=$(docker inspect -f '{{.RestartCount}}' desafio3-api)

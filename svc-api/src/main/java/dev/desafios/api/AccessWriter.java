@@ -25,7 +25,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * writer is unsettled, takes no batch, and {@link #settle} brings the counter to what the rows say
  * (the rows above the mark are counted, from the mark Redis holds) before it writes again. The
  * order of the failures does not matter, nor how many APIs write: rows commit in id order, and
- * every count is made from the mark and the rows. Called from the store's one writer thread only.
+ * every count is made from the mark and the rows. Called from the store's one writer thread only,
+ * on connections of its own (one to each store, never borrowed by reads), taken one at a time.
  */
 final class AccessWriter {
     /**
@@ -96,12 +97,12 @@ final class AccessWriter {
         }
         int count = accesses.size();
         Long after;
-        try (Jedis jedis = redis.getResource()) {
-            after = VisitCounter.add(jedis, rows.before, count, rows.ids.getLast());
+        try {
+            after = count(rows, count);
             if (after == null) {
                 // The mark is not where the rows before this batch end: another API's batch is
                 // not counted yet (or the keys were edited). Counting from the rows settles both.
-                after = settle() ? VisitCounter.value(jedis) : null;
+                after = settle() ? counter() : null;
             }
         } catch (JedisException e) {
             throw unavailable("redis", e);
@@ -115,6 +116,19 @@ final class AccessWriter {
             results.add(new JsonObject().add("visits", after - count + 1 + i).add("accessId", rows.ids.get(i)));
         }
         return results;
+    }
+
+    /** Counts the batch from the mark its rows start at; null when the mark is elsewhere. */
+    private Long count(Rows rows, int count) {
+        try (Jedis jedis = redis.getResource()) {
+            return VisitCounter.add(jedis, rows.before, count, rows.ids.getLast());
+        }
+    }
+
+    private long counter() {
+        try (Jedis jedis = redis.getResource()) {
+            return VisitCounter.value(jedis);
+        }
     }
 
     /** The ids of a batch's rows, and the last id committed before them. */

@@ -101,8 +101,10 @@ final class GroupCommit<T, R> implements AutoCloseable {
         } catch (TimeoutException e) {
             giveUpUnlessTaken(pending);
         } catch (InterruptedException e) {
+            // Only a stop interrupts a request: its item is not written if no writer has it yet.
             Thread.currentThread().interrupt();
-            giveUpUnlessTaken(pending);
+            pending.take();
+            throw stopping();
         } catch (ExecutionException e) {
             // Rethrown below, as the writer raised it.
         }
@@ -113,8 +115,9 @@ final class GroupCommit<T, R> implements AutoCloseable {
             // Its batch may still be written, and is then counted: a 503 never says it was not.
             throw Problem.unavailable(stalled);
         } catch (InterruptedException e) {
+            // Its batch may still be written, and is then counted, as after the timeout above.
             Thread.currentThread().interrupt();
-            throw Problem.unavailable(stalled);
+            throw stopping();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure : new CompletionException(e.getCause());
         }

@@ -5,14 +5,13 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Health;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -26,21 +25,18 @@ import redis.clients.jedis.exceptions.JedisException;
 final class PostgresRedisVisitStore implements VisitStore {
     static final String COUNTER_KEY = VisitCounter.COUNTER_KEY;
 
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS accesses (
-                id         BIGSERIAL PRIMARY KEY,
-                at         TIMESTAMPTZ NOT NULL DEFAULT now(),
-                path       TEXT NOT NULL,
-                client     TEXT NOT NULL,
-                user_agent TEXT NOT NULL,
-                request_id TEXT NOT NULL
-            )""";
-    private static final String COUNT = "SELECT count(*) FROM accesses";
-    private static final String RECENT = """
-            SELECT id, at, path, client, user_agent, request_id
-            FROM accesses
-            ORDER BY id DESC
-            LIMIT 10""";
+    /**
+     * The kept row count and the last ten rows, in one statement (one snapshot). The count falls
+     * back to counting the table only while its row is missing (deleted by hand), until the next
+     * write puts it back ({@link AccessSchema}).
+     */
+    private static final String SUMMARY = """
+            SELECT counted.total, recent.id, recent.at, recent.path, recent.client, recent.user_agent, recent.request_id
+            FROM (SELECT coalesce((SELECT total FROM access_count), (SELECT count(*) FROM accesses)) AS total) counted
+            LEFT JOIN LATERAL (
+                SELECT id, at, path, client, user_agent, request_id FROM accesses ORDER BY id DESC LIMIT 10
+            ) recent ON true
+            ORDER BY recent.id DESC""";
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     /** Most accesses in one transaction: enough for every connection of a loaded server. */
     private static final int MAX_BATCH = 64;
@@ -57,23 +53,37 @@ final class PostgresRedisVisitStore implements VisitStore {
      */
     private static final Duration QUEUE_WAIT = Duration.ofMillis(500);
 
-    private final ConnectionPool postgres;
-    private final JedisPool redis;
+    /** Connections to each store that the writer alone uses: one, since it writes one batch at a time. */
+    private static final int WRITER_CONNECTIONS = 1;
+    /** Connections to each store for {@code /health}: a check is one short round trip. */
+    private static final int CHECK_CONNECTIONS = 1;
+
+    private final StoreConnections reads;
+    private final StoreConnections writes;
+    private final StoreConnections checks;
     private final AccessWriter writer;
     private final GroupCommit<Access, JsonObject> batches;
 
-    /** The writer holds one of the pool's connections at a time; reads and health checks use the others. */
-    PostgresRedisVisitStore(ConnectionPool postgres, JedisPool redis) {
-        this.postgres = postgres;
-        this.redis = redis;
-        this.writer = new AccessWriter(postgres, redis);
+    /**
+     * The writer, the reads and the health checks each on connections of their own, so that
+     * none of them waits for a connection another holds.
+     */
+    PostgresRedisVisitStore(StoreConnections reads, StoreConnections writes, StoreConnections checks) {
+        this.reads = reads;
+        this.writes = writes;
+        this.checks = checks;
+        this.writer = new AccessWriter(writes.postgres(), writes.redis());
         this.batches = new GroupCommit<>("access-writer", WRITERS, MAX_BATCH, QUEUE_WAIT,
                 "postgres or redis is not answering: accesses are not being written", writer::write, writer::ready);
     }
 
     /** Opens both pools, waits for both stores (up to the start-up wait) and creates the schema. */
     static PostgresRedisVisitStore open(StoreSettings settings) {
-        var store = new PostgresRedisVisitStore(StorePools.postgres(settings), StorePools.redis(settings));
+        String name = StorePools.storeName();
+        var store = new PostgresRedisVisitStore(
+                StorePools.connections(settings, name, "reads", settings.dbPoolSize(), StorePools.REDIS_READ_CONNECTIONS),
+                StorePools.connections(settings, name, "writer", WRITER_CONNECTIONS, WRITER_CONNECTIONS),
+                StorePools.connections(settings, name, "checks", CHECK_CONNECTIONS, CHECK_CONNECTIONS));
         try {
             store.waitUntilReady(settings.startupWait());
             // Settled here once, so that the first requests find the writer ready.
@@ -93,35 +103,47 @@ final class PostgresRedisVisitStore implements VisitStore {
         return batches.submit(access);
     }
 
+    /**
+     * The counter first, then the rows: every batch commits its rows before it is counted, so the
+     * rows read later hold every row the counter counts, and {@code accesses - visits} is never
+     * below zero. It is at most the rows committed but not yet counted when the counter is read
+     * (a batch per writing API), plus those committed between the two reads; the database
+     * connection is in hand before the counter is read, so that nothing waits in between.
+     */
     @Override
     public JsonObject summary() {
-        long visits = redis(VisitCounter::value);
         try {
-            return postgres.withConnection(connection -> {
-                var body = new JsonObject().add("visits", visits);
-                try (Statement statement = connection.createStatement()) {
-                    try (ResultSet count = statement.executeQuery(COUNT)) {
-                        count.next();
-                        body.add("accesses", count.getLong(1));
-                    }
+            return reads.postgres().withConnection(connection -> {
+                long visits = redis(reads, VisitCounter::value);
+                try (PreparedStatement statement = connection.prepareStatement(SUMMARY);
+                     ResultSet rows = statement.executeQuery()) {
                     var recent = new JsonArray();
-                    try (ResultSet rows = statement.executeQuery(RECENT)) {
-                        while (rows.next()) {
-                            recent.add(new JsonObject()
-                                    .add("id", rows.getLong("id"))
-                                    .add("at", rows.getObject("at", OffsetDateTime.class).toInstant().toString())
-                                    .add("path", rows.getString("path"))
-                                    .add("client", rows.getString("client"))
-                                    .add("userAgent", rows.getString("user_agent"))
-                                    .add("requestId", rows.getString("request_id")));
+                    long accesses = 0;
+                    while (rows.next()) {
+                        accesses = rows.getLong(1);
+                        rows.getLong("id");
+                        if (rows.wasNull()) {
+                            continue;
                         }
+                        recent.add(new JsonObject()
+                                .add("id", rows.getLong("id"))
+                                .add("at", rows.getObject("at", OffsetDateTime.class).toInstant().toString())
+                                .add("path", rows.getString("path"))
+                                .add("client", rows.getString("client"))
+                                .add("userAgent", rows.getString("user_agent"))
+                                .add("requestId", rows.getString("request_id")));
                     }
-                    return body.add("recent", recent);
+                    return new JsonObject().add("visits", visits).add("accesses", accesses).add("recent", recent);
                 }
             });
         } catch (SQLException e) {
             throw unavailable("postgres", e);
         }
+    }
+
+    /** The connections of the reads of {@code /visits}, for tests that hold them all. */
+    StoreConnections readConnections() {
+        return reads;
     }
 
     @Override
@@ -131,14 +153,14 @@ final class PostgresRedisVisitStore implements VisitStore {
 
     boolean postgresUp() {
         try {
-            return postgres.withConnection(connection -> connection.isValid(1));
+            return checks.postgres().withConnection(connection -> connection.isValid(1));
         } catch (SQLException e) {
             return false;
         }
     }
 
     boolean redisUp() {
-        try (Jedis jedis = redis.getResource()) {
+        try (Jedis jedis = checks.redis().getResource()) {
             return "PONG".equals(jedis.ping());
         } catch (JedisException e) {
             return false;
@@ -148,8 +170,9 @@ final class PostgresRedisVisitStore implements VisitStore {
     @Override
     public void close() {
         batches.close();
-        redis.close();
-        postgres.close();
+        reads.close();
+        writes.close();
+        checks.close();
     }
 
     /**
@@ -161,13 +184,14 @@ final class PostgresRedisVisitStore implements VisitStore {
         for (int attempt = 1; ; attempt++) {
             String failing = "postgres";
             try {
-                postgres.withConnection(connection -> {
-                    try (Statement statement = connection.createStatement()) {
-                        return statement.execute(SCHEMA);
-                    }
-                });
+                long started = System.nanoTime();
+                long counted = writes.postgres().withConnection(AccessSchema::ensure);
+                if (counted >= 0) {
+                    Log.info("the row count of accesses is kept from now on", new JsonObject().add("rows", counted)
+                            .add("ms", (System.nanoTime() - started) / 1_000_000));
+                }
                 failing = "redis";
-                try (Jedis jedis = redis.getResource()) {
+                try (Jedis jedis = writes.redis().getResource()) {
                     jedis.ping();
                 }
                 return;
@@ -204,8 +228,8 @@ final class PostgresRedisVisitStore implements VisitStore {
         return false;
     }
 
-    private <T> T redis(Function<Jedis, T> command) {
-        try (Jedis jedis = redis.getResource()) {
+    private static <T> T redis(StoreConnections connections, Function<Jedis, T> command) {
+        try (Jedis jedis = connections.redis().getResource()) {
             return command.apply(jedis);
         } catch (JedisException e) {
             throw unavailable("redis", e);

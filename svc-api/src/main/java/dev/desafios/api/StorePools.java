@@ -15,7 +15,10 @@ import redis.clients.jedis.JedisFactory;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 
-/** The two connection pools of challenge 3, with a bound on every wait: connect, login, read, borrow. */
+/**
+ * The connection pools of challenge 3, with a bound on every wait: connect, login, read, borrow.
+ * One pair per kind of work ({@link StoreConnections}), each session named after its kind.
+ */
 final class StorePools {
     /** How long a request waits for a free connection before it gets a 503. */
     static final Duration BORROW_TIMEOUT = Duration.ofSeconds(2);
@@ -27,17 +30,29 @@ final class StorePools {
      */
     static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(200);
 
-    /** Start of every session's application name: svc-api/{pool}/{connection}. */
+    /** Start of every session's application name: svc-api/{store}/{kind}/{connection}. */
     static final String SESSION_PREFIX = "svc-api/";
 
-    private static final int REDIS_MAX_CONNECTIONS = 16;
+    /** Redis connections for the reads of {@code /visits} (one short GET each). */
+    static final int REDIS_READ_CONNECTIONS = 16;
     private static final int REDIS_TIMEOUT_MS = 2000;
 
     private StorePools() {
     }
 
+    /** A name shared by the sessions of one store, so that each API's sessions can be told apart. */
+    static String storeName() {
+        return SESSION_PREFIX + Long.toHexString(new SecureRandom().nextLong() >>> 16) + "/";
+    }
+
+    /** Connections of their own for one kind of work: at most {@code postgresSize} and {@code redisSize}. */
+    static StoreConnections connections(StoreSettings settings, String store, String kind, int postgresSize,
+                                        int redisSize) {
+        return new StoreConnections(postgres(settings, store + kind + "/", postgresSize), redis(settings, redisSize));
+    }
+
     /** The JDBC pool. Settings in DB_URL win over these defaults, which bound every wait in seconds. */
-    static ConnectionPool postgres(StoreSettings settings) {
+    static ConnectionPool postgres(StoreSettings settings, String pool, int size) {
         var properties = new Properties();
         properties.setProperty("user", settings.dbUser());
         properties.setProperty("password", settings.dbPassword());
@@ -46,7 +61,6 @@ final class StorePools {
         properties.setProperty("socketTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
         var driver = new org.postgresql.Driver();
-        String pool = SESSION_PREFIX + Long.toHexString(new SecureRandom().nextLong() >>> 16) + "/";
         var opened = new AtomicLong();
         return new ConnectionPool(() -> {
             // Each connection has a name of its own, so that the session of a write whose outcome
@@ -59,11 +73,11 @@ final class StorePools {
                 throw new SQLNonTransientConnectionException("DB_URL is not a PostgreSQL URL", "08001");
             }
             return connection;
-        }, settings.dbPoolSize(), BORROW_TIMEOUT, VALIDATE_AFTER_IDLE);
+        }, size, BORROW_TIMEOUT, VALIDATE_AFTER_IDLE);
     }
 
     /** Jedis's pool, checking on borrow only the connections idle for a while (a PING) and dropping broken ones. */
-    static JedisPool redis(StoreSettings settings) {
+    static JedisPool redis(StoreSettings settings, int size) {
         JedisClientConfig client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(REDIS_TIMEOUT_MS)
                 .socketTimeoutMillis(REDIS_TIMEOUT_MS)
@@ -71,8 +85,8 @@ final class StorePools {
                 .database(settings.redisDatabase())
                 .build();
         var config = new JedisPoolConfig();
-        config.setMaxTotal(REDIS_MAX_CONNECTIONS);
-        config.setMaxIdle(REDIS_MAX_CONNECTIONS);
+        config.setMaxTotal(size);
+        config.setMaxIdle(size);
         config.setMaxWait(BORROW_TIMEOUT);
         config.setTestOnBorrow(true);
         config.setTestWhileIdle(true);

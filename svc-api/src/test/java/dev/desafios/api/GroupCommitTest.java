@@ -170,6 +170,37 @@ class GroupCommitTest {
     }
 
     @Test
+    @Timeout(30)
+    void submit_interruptedByAStop_answersStoppingAndTheItemIsNeverWritten() throws Exception {
+        var written = new CopyOnWriteArrayList<Integer>();
+        var open = new AtomicBoolean(false);
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            written.addAll(items);
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, writer, open::get)) {
+            var failure = new java.util.concurrent.CompletableFuture<Problem>();
+            Thread submitter = Thread.ofVirtual().start(() -> {
+                try {
+                    commits.submit(1);
+                    failure.complete(null);
+                } catch (Problem problem) {
+                    failure.complete(problem);
+                }
+            });
+            // The item waits in the queue behind the closed gate until the stop interrupts it.
+            submitter.interrupt();
+            Problem problem = failure.get(5, TimeUnit.SECONDS);
+
+            assertEquals(503, problem.status());
+            assertEquals("the service is stopping", problem.getMessage());
+            open.set(true);
+            assertEquals(2, commits.submit(2));
+        }
+        assertEquals(List.of(2), new ArrayList<>(written), "the interrupted submitter's item was never written");
+    }
+
+    @Test
     void submit_whenTheGateThrows_waitsForItAndTheWriterLivesOn() {
         var calls = new java.util.concurrent.atomic.AtomicInteger();
         try (var commits = new GroupCommit<>("test", 1, 64, WAIT, STALLED, slowDoubler, () -> {

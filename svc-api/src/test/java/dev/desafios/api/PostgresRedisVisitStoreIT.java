@@ -77,6 +77,46 @@ class PostgresRedisVisitStoreIT {
     }
 
     @Test
+    void record_whileEveryReadConnectionIsHeld_isWrittenAndHealthAnswers() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        int readers = 2;
+        try (var small = PostgresRedisVisitStore.open(stores.settings(Map.of("DB_POOL_SIZE", Integer.toString(readers))));
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var holding = new java.util.concurrent.CountDownLatch(readers + StorePools.REDIS_READ_CONNECTIONS);
+            for (int i = 0; i < readers; i++) {
+                threads.submit(() -> small.readConnections().postgres().withConnection(connection -> {
+                    holding.countDown();
+                    return awaitQuietly(release);
+                }));
+            }
+            for (int i = 0; i < StorePools.REDIS_READ_CONNECTIONS; i++) {
+                threads.submit(() -> {
+                    try (var jedis = small.readConnections().redis().getResource()) {
+                        holding.countDown();
+                        return release.await(30, TimeUnit.SECONDS);
+                    }
+                });
+            }
+            try {
+                assertEquals(true, holding.await(10, TimeUnit.SECONDS), "every read connection is held");
+                long rows = stores.rows();
+                long counter = stores.counter();
+
+                JsonObject added = small.record(access("it-reads-all-busy"));
+
+                assertEquals(counter + 1, added.getLong("visits", -1));
+                assertEquals(rows + 1, stores.rows());
+                assertEquals(true, small.postgresUp() && small.redisUp(), "the health checks have their own connections");
+                Problem starved = assertThrows(Problem.class, small::summary, "the reads are truly out of connections");
+                assertEquals(503, starved.status());
+            } finally {
+                release.countDown();
+            }
+            assertEquals(stores.rows(), small.summary().getLong("accesses", -1), "and read again once released");
+        }
+    }
+
+    @Test
     void record_redisRefused_503ThenTheStoredRowIsCountedOnceRedisIsBack() throws Exception {
         var proxy = new TcpProxy(stores.redisHost(), stores.redisPort());
         var viaProxy = PostgresRedisVisitStore.open(
@@ -259,6 +299,16 @@ class PostgresRedisVisitStoreIT {
 
         assertEquals(2, stores.rows());
         assertEquals(counter + 2, stores.counter(), "the mark of the old table does not hide the new rows");
+        assertEquals(2, store.summary().getLong("accesses", -1), "the new table is counted from its own rows");
+    }
+
+    private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static VisitStore.Access access(String requestId) {

@@ -1,0 +1,17 @@
+package dev.desafios.api;
+
+import redis.clients.jedis.JedisPool;
+
+/**
+ * Connections to both stores kept for one kind of work. The writer, the reads of {@code /visits}
+ * and the health checks each have their own, so that no kind waits for a connection held by
+ * another: 56 clients reading once held every pooled connection while the writer waited behind
+ * them (and {@code GET /} answered 503).
+ */
+record StoreConnections(ConnectionPool postgres, JedisPool redis) implements AutoCloseable {
+    @Override
+    public void close() {
+        redis.close();
+        postgres.close();
+    }
+}
