@@ -148,5 +148,4 @@ class NotesStoreFailureTest {
         server = NotesService.start(env, true);
         http = new TestHttp(server.port());
     }
-
 }
