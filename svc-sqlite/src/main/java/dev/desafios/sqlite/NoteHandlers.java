@@ -34,10 +34,10 @@ final class NoteHandlers {
 
     Response find(Request request) {
         long id = request.idParam("id");
-        // One note is at most one item of a page: its JSON writer's worst case is reserved first.
-        request.reserveMemory(PageWriter.itemCost(Note.MAX_CHARS));
-        return notes.find(id).map(note -> Response.ok(note.toJson()))
-                .orElseThrow(() -> Problem.notFound("no note with id " + id));
+        Note note = notes.find(id).orElseThrow(() -> Problem.notFound("no note with id " + id));
+        // The JSON writer's worst case for this note, reserved before it is written.
+        request.reserveMemory(PageWriter.itemCost(note.title().length() + note.body().length()));
+        return Response.ok(note.toJson());
     }
 
     Response delete(Request request) {
