@@ -1,5 +1,7 @@
 package dev.desafios.sqlite;
 
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Log;
 import java.io.File;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +30,8 @@ final class NotesRepository implements AutoCloseable {
     private final StoreFailure failures;
     private final WriteProbe probe;
     private final ReentrantLock lock = new ReentrantLock();
+    /** False while the schema could not be written (a full disk at start); tried again before each write. */
+    private boolean schemaApplied;
 
     private NotesRepository(Connection connection, StoreFailure failures, long maxNoteBytes) {
         this.connection = connection;
@@ -49,12 +53,36 @@ final class NotesRepository implements AutoCloseable {
                 if (maxBytes > 0) {
                     st.execute("PRAGMA max_page_count = " + Math.max(1, maxBytes / pageSize(st)));
                 }
-                NotesSchema.apply(connection);
             }
             File directory = new File(path).getAbsoluteFile().getParentFile();
-            return new NotesRepository(connection, new StoreFailure(directory), maxNoteBytes);
+            var repository = new NotesRepository(connection, new StoreFailure(directory), maxNoteBytes);
+            repository.applySchemaAtStart(path);
+            return repository;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the SQLite database at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A full disk at start does not stop the service: it reads what is stored, refuses writes with
+     * 507, and writes the schema before the first write that finds space again.
+     */
+    private void applySchemaAtStart(String path) throws SQLException {
+        try {
+            applySchema();
+        } catch (SQLException e) {
+            if (!failures.isFull(e)) {
+                throw e;
+            }
+            Log.warn("the disk is full: the schema is written once space returns",
+                    new JsonObject().add("path", path).add("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void applySchema() throws SQLException {
+        if (!schemaApplied) {
+            NotesSchema.apply(connection);
+            schemaApplied = true;
         }
     }
 
@@ -124,7 +152,11 @@ final class NotesRepository implements AutoCloseable {
     boolean isWritable() {
         lock.lock();
         try {
+            applySchema();
             return probe.run(connection);
+        } catch (SQLException e) {
+            probe.writeFailed();
+            return false;
         } finally {
             lock.unlock();
         }
@@ -159,6 +191,7 @@ final class NotesRepository implements AutoCloseable {
     private <T> T write(String action, Work<T> work) {
         lock.lock();
         try (Statement st = connection.createStatement()) {
+            applySchema();
             st.execute("BEGIN IMMEDIATE");
             try {
                 T result = work.run();

@@ -121,6 +121,30 @@ class NotesStoreFailureTest {
     }
 
     @Test
+    void open_databaseOfAnEarlierVersionOnAFullDisk_startsReadsRefusesWritesThenUpgradesOnceThereIsSpace()
+            throws SQLException {
+        String path = dir.resolve("notes.db").toString();
+        try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + path);
+                Statement st = old.createStatement()) {
+            st.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+                    + " body TEXT NOT NULL, created_at TEXT NOT NULL)");
+            st.execute("INSERT INTO notes (title, body, created_at) VALUES ('old', '', '2026-01-01T00:00:00Z')");
+        }
+        // A bound below the file's size holds it at its size: the upgrade needs a page more.
+        start(Map.of("DB_MAX_BYTES", "4096"));
+
+        assertEquals(List.of(1L), listedIds(json(http.get("/notes"), 200)));
+        problem(post("no room"), 507);
+        json(http.get("/health"), 503);
+        server.stop();
+        http.close();
+        start(Map.of());
+
+        json(http.get("/health"), 200);
+        assertEquals(3, json(post("room again"), 201).getLong("id", -1), "id 2 may be in a client's hands");
+    }
+
+    @Test
     void delete_thenCreate_idsNeverReused() {
         start(Map.of());
         long first = json(post("a"), 201).getLong("id", -1);
