@@ -109,7 +109,7 @@ stored_with_a_new_id() {
 faults_restore() {
   remove_containers desafio2-sqlite desafio2-filler
   remove_volumes "$VOLUME"
-  if [[ -n $WAS_RUNNING ]]; then "$CLI_DIR/desafio2/up.sh" >/dev/null; fi
+  if [[ -n $WAS_RUNNING ]]; then "$CLI_DIR/desafio2/up.sh" >/dev/null; else "$CLI_DIR/desafio2/down.sh" >/dev/null; fi
 }
 
 main() {
