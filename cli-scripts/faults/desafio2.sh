@@ -7,8 +7,11 @@
 # with the host's python3 (its sqlite3 module) on a copy of /data taken by a
 # throwaway container with the volume mounted read-only (tar of notes.db and
 # its -wal file): nothing is added to any image and the live file is not
-# touched. Leaves the challenge as it found it (brought up and down again when
-# it was not running) and the notes it wrote in the volume.
+# touched. Then the two suites of their own: a full disk
+# (faults/desafio2-full.sh) and 64 clients that read slowly or never
+# (faults/desafio2-readers.sh). Leaves the challenge as it found it (brought
+# up and down again when it was not running) and the notes it wrote in the
+# volume.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -101,6 +104,10 @@ main() {
     test "$(docker inspect -f '{{.Id}} {{.State.Health.Status}}' desafio2-sqlite)" = "$id_before healthy"
   check "every note that got a 201 reads back (GET /notes/{id} 200)" all_acked_present
   check "SQLite's PRAGMA integrity_check on a copy of the volume says ok" integrity_ok
+  check "a full disk: every 201 stored, 507 while full, health DOWN then UP (desafio2-full.sh)" \
+    "$CLI_DIR/faults/desafio2-full.sh"
+  check "64 slow or non-reading clients of the largest page harm nothing (desafio2-readers.sh)" \
+    "$CLI_DIR/faults/desafio2-readers.sh"
   checks_done "Fault, challenge 2"
 }
 

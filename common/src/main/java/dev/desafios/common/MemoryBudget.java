@@ -62,6 +62,21 @@ final class MemoryBudget {
         }
     }
 
+    /**
+     * Gives back what the exchange holds beyond {@code bytes}: an answer reserves the worst case
+     * while it is built, and only its own size while a client reads it.
+     */
+    void keepOnly(HttpExchange exchange, long bytes) {
+        int keep = (int) Math.min(total, (bytes + 1023) / 1024);
+        reserved.computeIfPresent(exchange, (e, held) -> {
+            if (held <= keep) {
+                return held;
+            }
+            kibibytes.release(held - keep);
+            return keep;
+        });
+    }
+
     /** Gives back what the exchange reserved; once. */
     void release(HttpExchange exchange) {
         Integer units = reserved.remove(exchange);

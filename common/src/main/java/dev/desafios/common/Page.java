@@ -12,7 +12,10 @@ public record Page(int limit, int offset) {
                 (int) request.queryWhole("offset", 0, 0, Integer.MAX_VALUE));
     }
 
-    /** The list document: {@code {"items": [...], "limit": L, "offset": O}}. */
+    /**
+     * The list document: {@code {"items": [...], "limit": L, "offset": O}}. Lists whose items can
+     * be large are written by a {@link PageWriter} instead, bounded in bytes too.
+     */
     public JsonObject toJson(JsonArray items) {
         return new JsonObject().add("items", items).add("limit", limit).add("offset", offset);
     }

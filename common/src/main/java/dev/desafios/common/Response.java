@@ -14,6 +14,11 @@ public record Response(int status, String contentType, byte[] body, Headers head
         return json(200, json);
     }
 
+    /** 200 with JSON already written as UTF-8 bytes (a list page written as it was read). */
+    public static Response okJson(byte[] json) {
+        return new Response(200, JSON, json, Headers.empty());
+    }
+
     /** A JSON body with the given status. */
     public static Response json(int status, JsonValue json) {
         return new Response(status, JSON, json.toString().getBytes(StandardCharsets.UTF_8), Headers.empty());

@@ -7,6 +7,10 @@ import java.util.Set;
 
 /** A stored note. */
 record Note(long id, String title, String body, String createdAt) {
+    /** The most characters a stored note holds (title and body; a surrogate pair counts two). */
+    static final int MAX_CHARS = 2 * (New.MAX_TITLE + New.MAX_BODY);
+    /** The most bytes a stored note takes in the database: four bytes of UTF-8 per code point, and its date. */
+    static final int MAX_STORED_BYTES = 4 * (New.MAX_TITLE + New.MAX_BODY) + 64;
 
     /** What a client may send: the server sets {@code id} and {@code createdAt}. */
     record New(String title, String body) {

@@ -1,20 +1,19 @@
 package dev.desafios.sqlite;
 
-import com.eclipsesource.json.JsonArray;
 import dev.desafios.common.Page;
+import dev.desafios.common.PageWriter;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
 import dev.desafios.common.Response;
 
 /** The {@code /notes} resource. */
 final class NoteHandlers {
-    /** Bytes of memory a character of a note can cost while a page is built. */
-    private static final int BUILD_COST = 18;
-
     private final NotesRepository notes;
+    private final int maxPageBytes;
 
-    NoteHandlers(NotesRepository notes) {
+    NoteHandlers(NotesRepository notes, int maxPageBytes) {
         this.notes = notes;
+        this.maxPageBytes = maxPageBytes;
     }
 
     Response create(Request request) {
@@ -22,21 +21,23 @@ final class NoteHandlers {
         return Response.created("/notes/" + note.id(), note.toJson());
     }
 
+    /**
+     * A page written as its notes are read, bounded in bytes as well as in count: one row past
+     * the limit is read only to tell whether a next page exists.
+     */
     Response list(Request request) {
         Page page = Page.of(request);
-        var found = notes.newestFirst(page.limit(), page.offset());
-        // A page is built whole: up to six bytes of JSON a character (control characters are
-        // escaped), about three times over while the text grows and is copied into bytes.
-        request.reserveMemory(BUILD_COST * found.stream().mapToLong(n -> n.title().length() + n.body().length()).sum());
-        var items = new JsonArray();
-        found.forEach(note -> items.add(note.toJson()));
-        return Response.ok(page.toJson(items));
+        var writer = new PageWriter(request, page, maxPageBytes, Note.MAX_CHARS);
+        boolean more = notes.newestFirst(page.limit() + 1, page.offset(), note -> writer.add(note.toJson()));
+        return writer.response(more);
     }
 
     Response find(Request request) {
         long id = request.idParam("id");
-        return notes.find(id).map(note -> Response.ok(note.toJson()))
-                .orElseThrow(() -> Problem.notFound("no note with id " + id));
+        Note note = notes.find(id).orElseThrow(() -> Problem.notFound("no note with id " + id));
+        // The JSON writer's worst case for this note, reserved before it is written.
+        request.reserveMemory(PageWriter.itemCost(note.title().length() + note.body().length()));
+        return Response.ok(note.toJson());
     }
 
     Response delete(Request request) {
