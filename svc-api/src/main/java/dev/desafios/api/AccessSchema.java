@@ -22,7 +22,8 @@ final class AccessSchema {
     static final String COUNT_TABLE = "access_count";
 
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('svc-api: schema'))";
-    private static final String ACCESSES = """
+    /** The table of accesses as every version has made it (the tests make an old database with it). */
+    static final String ACCESSES = """
             CREATE TABLE IF NOT EXISTS accesses (
                 id         BIGSERIAL PRIMARY KEY,
                 at         TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -123,15 +123,7 @@ class AccessCountIT {
     private static void forgetTheCount() throws SQLException {
         stores.execute("DROP TABLE IF EXISTS accesses, access_count");
         stores.execute("DROP FUNCTION IF EXISTS access_count_move(), access_count_recount()");
-        stores.execute("""
-                CREATE TABLE accesses (
-                    id         BIGSERIAL PRIMARY KEY,
-                    at         TIMESTAMPTZ NOT NULL DEFAULT now(),
-                    path       TEXT NOT NULL,
-                    client     TEXT NOT NULL,
-                    user_agent TEXT NOT NULL,
-                    request_id TEXT NOT NULL
-                )""");
+        stores.execute(AccessSchema.ACCESSES);
     }
 
     private static PostgresRedisVisitStore open() {
