@@ -303,7 +303,8 @@ post_json() {
 # A JSON body the service cannot read is a 415 problem naming what it cannot
 # read: a content coding other than identity (on a plain body, a real gzip
 # body, one in a list), answered with Accept-Encoding: identity, and a charset
-# other than utf-8 (a UTF-16 body, a quoted ISO-8859-1). Extra curl options go
+# other than utf-8 (a UTF-16 body, a quoted ISO-8859-1); two Content-Type
+# lines are a 400 (one checked, the other read). Extra curl options go
 # on every request: `unreadable_bodies_refused URL '{"a":1}' [curl options...]`.
 unreadable_bodies_refused() {
   local url=$1 json=$2 file coding outcome=0; shift 2
@@ -321,6 +322,9 @@ unreadable_bodies_refused() {
   is_problem 415 && body_has "'utf-16'" || { note "charset=utf-16 -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
   http POST "$url" -H 'Content-Type: application/json;charset="ISO-8859-1"' --data-binary "$json" "$@"
   is_problem 415 && body_has "'ISO-8859-1'" || { note "charset=\"ISO-8859-1\" -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
+  http POST "$url" -H 'Content-Type: application/json' -H 'Content-Type: application/json; charset=iso-8859-1' \
+    --data-binary "$json" "$@"
+  is_problem 400 && body_has 'Content-Type' || { note "two Content-Type lines -> $HTTP_STATUS $HTTP_BODY"; outcome=1; }
   rm -f "$file"
   return "$outcome"
 }

@@ -5,8 +5,9 @@
 # 9 KiB request line a small 414; a ~300 KB request line a small answer or a
 # closed connection; a burst of 400 such requests, 100 at a time, leaves the
 # container unrestarted (not OOM-killed), its log grown by a bounded amount
-# (the figure is printed), and serving; HEAD on each GET route gives the GET's
-# status and no body. Raw requests go through bash's /dev/tcp, so the bytes
+# (the figure is printed), and serving; 300 keep-alive clients at once get an
+# answer to every request; HEAD on each GET route gives the GET's status and no
+# body. Raw requests go through bash's /dev/tcp, so the bytes
 # sent are exactly the ones written here. Brings the challenge up when it is
 # not running (and down again on exit); leaves a running one running.
 set -Eeuo pipefail
@@ -23,6 +24,7 @@ declare -A TARGETS=(
   [5]="$D5_PORT desafio5-gateway /health /api/users /api/users/1 /api/orders /api/users/1/orders"
 )
 BURST=400 AT_ONCE=100 HUGE_LINE=300000
+KEEP_ALIVE_CLIENTS=300 KEEP_ALIVE_SECONDS=8
 SMALL=4096              # an answer to a refused head is a small problem: under this many bytes
 LOG_BYTES_PER_REQUEST=1024
 
@@ -106,6 +108,17 @@ limits_unharmed() {
 
 limits_serving() { http GET "$BASE$HEALTH"; status_is 200; }
 
+# KEEP_ALIVE_CLIENTS keep-alive clients sending GET after GET for a while:
+# every request answered (the JDK closes keep-alive connections past its idle
+# cap without saying so, and the next request on one is lost).
+limits_keep_alive() {
+  local answered lost
+  read -r answered lost < <(python3 "$CLI_DIR/faults/keep-alive.py" "$BIND_ADDRESS" "$PORT" "$HEALTH" \
+    "$KEEP_ALIVE_CLIENTS" "$KEEP_ALIVE_SECONDS")
+  note "$KEEP_ALIVE_CLIENTS keep-alive clients for $KEEP_ALIVE_SECONDS s: $answered answered, $lost lost"
+  ((answered > 0 && lost == 0))
+}
+
 # HEAD on a GET route: the GET's status, no body bytes.
 limits_head_like_get() {
   http GET "$BASE$1"
@@ -146,6 +159,7 @@ main() {
   check "after the burst: the log grew by at most $LOG_BYTES_PER_REQUEST bytes a request" \
     test "$grown" -le "$((BURST * LOG_BYTES_PER_REQUEST))"
   check "after the burst: still serving (GET $HEALTH 200)" limits_serving
+  check "$KEEP_ALIVE_CLIENTS keep-alive clients at once: every request answered" limits_keep_alive
   for path in "${PATHS[@]}"; do
     check "HEAD $path: the GET's status and no body" limits_head_like_get "$path"
   done

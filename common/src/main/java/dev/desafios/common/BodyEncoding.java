@@ -15,6 +15,9 @@ final class BodyEncoding {
     private static final Pattern PARAMETER = Pattern.compile(
             ";\\s*([^\\s;=]+)\\s*=\\s*(\"(?:[^\"\\\\]|\\\\.)*\"?|[^;]*)");
 
+    /** A charset parameter without a value, which names no charset at all. */
+    private static final Pattern BARE_CHARSET = Pattern.compile("(?i);\\s*charset\\s*(;|$)");
+
     private BodyEncoding() {
     }
 
@@ -40,6 +43,9 @@ final class BodyEncoding {
     static void requireUtf8(String contentType) {
         if (contentType == null) {
             return;
+        }
+        if (BARE_CHARSET.matcher(contentType).find()) {
+            throw Problem.unsupportedCharset("");
         }
         Matcher parameter = PARAMETER.matcher(contentType);
         while (parameter.find()) {

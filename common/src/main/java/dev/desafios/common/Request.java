@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /** One incoming request as a handler sees it: path parameters, query, headers, a bounded body. */
@@ -132,6 +133,11 @@ public final class Request {
      * passes a body on unread.
      */
     public void requireUnencodedUtf8() {
+        List<String> types = exchange.getRequestHeaders().get("Content-Type");
+        if (types != null && types.size() > 1) {
+            // One type per body (RFC 9110 section 8.3): checking one line and reading the body as another would be a bypass.
+            throw Problem.badRequest("more than one Content-Type header");
+        }
         BodyEncoding.requireIdentity(exchange.getRequestHeaders().get("Content-Encoding"));
         BodyEncoding.requireUtf8(header("Content-Type"));
     }

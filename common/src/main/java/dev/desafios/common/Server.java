@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Server {
     /** How long a stop waits for in-flight requests: well inside Docker's 10 s. */
     static final int DRAIN_SECONDS = 5;
+    /** What an idle keep-alive connection holds: its read and write buffers and their objects. */
+    private static final long IDLE_CONNECTION_BYTES = 20 * 1024;
+    /** Idle keep-alive connections kept: an eighth of the heap's worth, within [200, 4096]. */
+    static final int IDLE_CONNECTIONS = (int) Math.max(200,
+            Math.min(4096, Runtime.getRuntime().maxMemory() / 8 / IDLE_CONNECTION_BYTES));
 
     static {
         // Cut off clients that dribble their request (slow headers or body), and idle keep-alives.
@@ -25,6 +30,10 @@ public final class Server {
         setDefault("sun.net.httpserver.idleInterval", "30");
         // And clients that do not read their answer: it is held in memory until they do.
         setDefault("sun.net.httpserver.maxRspTime", "10");
+        // Keep-alive connections held open between requests. Past this many, the JDK closes a
+        // connection right after its answer without saying so, and the client's next request on
+        // it is lost (a reset, no answer): sized from the heap, as each holds its two buffers.
+        setDefault("sun.net.httpserver.maxIdleConnections", String.valueOf(IDLE_CONNECTIONS));
         // A refused body (413) is discarded, never stored, up to 2 MiB (as Tomcat's maxSwallowSize):
         // closing on unread bytes resets the connection and the client often loses the 413.
         setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));

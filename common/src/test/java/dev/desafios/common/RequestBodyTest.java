@@ -164,6 +164,29 @@ class RequestBodyTest {
         assertNothingAcceptedAndStillServing();
     }
 
+    /** One line checked and the body read as another would be a way round the 415s: two lines are a 400. */
+    @Test
+    void body_twoContentTypeLines_400NothingAccepted() {
+        for (String second : new String[] {"application/json; charset=iso-8859-1", "text/plain", "application/json"}) {
+            HttpResponse<String> response = http.send(http.request("/things")
+                    .POST(BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}"))
+                    .header("Content-Type", "application/json")
+                    .header("Content-Type", second));
+
+            JsonObject problem = problem(response, 400);
+            assertTrue(problem.getString("detail", "").contains("Content-Type"), problem.toString());
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
+    @Test
+    void body_charsetWithoutValue_415() {
+        for (String type : new String[] {"application/json; charset", "application/json; CHARSET ; v=1"}) {
+            problem(http.post("/things", type, BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}")), 415);
+        }
+        assertNothingAcceptedAndStillServing();
+    }
+
     @Test
     void body_contentEncodingOnSecondLine_415() {
         HttpResponse<String> response = http.send(http.request("/things")

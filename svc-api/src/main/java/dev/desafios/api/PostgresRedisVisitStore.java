@@ -38,6 +38,9 @@ final class PostgresRedisVisitStore implements VisitStore {
             ) recent ON true
             ORDER BY recent.id DESC""";
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    /** How long {@code /visits} waits for the counter to count the rows it read (a batch is counted in moments). */
+    static final Duration COUNT_CATCH_UP = Duration.ofSeconds(1);
+    private static final Duration COUNT_POLL = Duration.ofMillis(2);
     /** Most accesses in one transaction: enough for every connection of a loaded server. */
     private static final int MAX_BATCH = 64;
     /**
@@ -104,40 +107,65 @@ final class PostgresRedisVisitStore implements VisitStore {
     }
 
     /**
-     * The counter first, then the rows: every batch commits its rows before it is counted, so the
-     * rows read later hold every row the counter counts, and {@code accesses - visits} is never
-     * below zero. It is at most the rows committed but not yet counted when the counter is read
-     * (a batch per writing API), plus those committed between the two reads; the database
-     * connection is in hand before the counter is read, so that nothing waits in between.
+     * The rows first, then the counter once it counts them: rows commit in id order and a count
+     * moves the mark to the last row it counts ({@link VisitCounter}), so a counter whose mark has
+     * reached the last row read counts every row read, and {@code visits - accesses} is never
+     * below zero. It is the rows committed and counted between the two reads. A counter whose
+     * mark stays behind for {@link #COUNT_CATCH_UP} (a writer stopped between its commit and its
+     * count) is answered as it is, and the difference is then below zero until that writer settles.
      */
     @Override
     public JsonObject summary() {
+        JsonObject answer = rowsSummary();
+        long lastRow = answer.getLong("lastRow", 0);
+        answer.remove("lastRow");
+        long deadline = System.nanoTime() + COUNT_CATCH_UP.toNanos();
+        VisitCounter.CounterState counter = redis(reads, VisitCounter::state);
+        while (counter.mark() != null && counter.mark() < lastRow && System.nanoTime() < deadline) {
+            pause(COUNT_POLL);
+            counter = redis(reads, VisitCounter::state);
+        }
+        return new JsonObject().add("visits", counter.visits()).merge(answer);
+    }
+
+    /** The kept row count, the last ten rows and the id of the last one, in one snapshot. */
+    private JsonObject rowsSummary() {
         try {
             return reads.postgres().withConnection(connection -> {
-                long visits = redis(reads, VisitCounter::value);
                 try (PreparedStatement statement = connection.prepareStatement(SUMMARY);
                      ResultSet rows = statement.executeQuery()) {
                     var recent = new JsonArray();
                     long accesses = 0;
+                    long lastRow = 0;
                     while (rows.next()) {
                         accesses = rows.getLong(1);
-                        rows.getLong("id");
+                        long id = rows.getLong("id");
                         if (rows.wasNull()) {
                             continue;
                         }
+                        lastRow = Math.max(lastRow, id);
                         recent.add(new JsonObject()
-                                .add("id", rows.getLong("id"))
+                                .add("id", id)
                                 .add("at", rows.getObject("at", OffsetDateTime.class).toInstant().toString())
                                 .add("path", rows.getString("path"))
                                 .add("client", rows.getString("client"))
                                 .add("userAgent", rows.getString("user_agent"))
                                 .add("requestId", rows.getString("request_id")));
                     }
-                    return new JsonObject().add("visits", visits).add("accesses", accesses).add("recent", recent);
+                    return new JsonObject().add("accesses", accesses).add("recent", recent).add("lastRow", lastRow);
                 }
             });
         } catch (SQLException e) {
             throw unavailable("postgres", e);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("the service is stopping");
         }
     }
 

@@ -52,6 +52,17 @@ final class VisitCounter {
         return Long.parseLong((String) mark);
     }
 
+    /** The counter and its mark, read together. */
+    record CounterState(long visits, Long mark) {
+    }
+
+    /** The counter (0 when missing) and its mark (null when missing), in one command. */
+    static CounterState state(Jedis jedis) {
+        List<String> values = jedis.mget(COUNTER_KEY, MARK_KEY);
+        return new CounterState(values.get(0) == null ? 0L : Long.parseLong(values.get(0)),
+                values.get(1) == null ? null : Long.parseLong(values.get(1)));
+    }
+
     /** The counter, 0 when missing. */
     static long value(Jedis jedis) {
         String count = jedis.get(COUNTER_KEY);

@@ -14,8 +14,18 @@ import java.time.Instant;
  * is UP again only when a note would fit again. Called under the repository's lock.
  */
 final class WriteProbe {
+    /**
+     * A write that succeeded this recently answers the check without another: however often
+     * {@code /health} is called, it makes the store write (and sync) at most once a second.
+     * A failure is never reused, so the store is UP again as soon as a write fits.
+     */
+    static final long FRESH_NANOS = 1_000_000_000L;
+
     private final long noteBytes;
     private volatile boolean lastWriteFailed;
+    /** When a write last succeeded (System.nanoTime()), while none has failed since. */
+    private volatile long succeededAt;
+    private volatile boolean succeededSince;
 
     WriteProbe(long noteBytes) {
         this.noteBytes = noteBytes;
@@ -23,23 +33,29 @@ final class WriteProbe {
 
     void writeSucceeded() {
         lastWriteFailed = false;
+        succeededAt = System.nanoTime();
+        succeededSince = true;
     }
 
     void writeFailed() {
         lastWriteFailed = true;
+        succeededSince = false;
     }
 
-    /** True when the probe's write was committed. */
+    /** True when the probe's write, or a write under a second old, was committed. */
     boolean run(Connection connection) {
+        if (succeededSince && System.nanoTime() - succeededAt < FRESH_NANOS) {
+            return true;
+        }
         try {
             if (lastWriteFailed) {
                 commit(connection, noteBytes);
             }
             commit(connection, 0);
-            lastWriteFailed = false;
+            writeSucceeded();
             return true;
         } catch (SQLException e) {
-            lastWriteFailed = true;
+            writeFailed();
             return false;
         }
     }
