@@ -6,7 +6,8 @@
 # costs start time, never correctness (a listed class that is gone is skipped).
 # `class-lists.sh [svc-users ... | hello]`: the given images (default: all and
 # the benchmarks' hello world). Builds each image first, without a class
-# archive; leaves no container.
+# archive, and each service image again with its archive at the end; leaves no
+# container.
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
@@ -84,7 +85,7 @@ write_class_list() {
 }
 
 main() {
-  local names=("$@") name
+  local names=("$@") name services=()
   ((${#names[@]})) || names=("${ALL_SERVICES[@]}" hello)
   setup_all
   trap cleanup EXIT
@@ -95,8 +96,11 @@ main() {
     else
       timed "Building $IMAGE_PREFIX/$name" jib_build "$name"
       write_class_list "$name" "$IMAGE_PREFIX/$name" "$DESAFIOS_ROOT/$name"
+      services+=("$name")
     fi
   done
+  # The images listed were built without a class archive: built again with the new lists.
+  ((${#services[@]} == 0)) || timed "Building ${services[*]} with their class archives" build_images "${services[@]}"
 }
 
 main "$@"
