@@ -373,6 +373,9 @@ apt_install() {
     die "apt-get could not install $* (log: $STATE_DIR/apt.log)"
   fi
 }
+
+# hey, the HTTP load generator, from Debian's package when it is missing.
+ensure_hey() { command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }; }
 apt_quiet() {
   DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get "$@" </dev/null >>"$STATE_DIR/apt.log" 2>&1
 }

@@ -41,7 +41,7 @@ pgbench_rate() {
 
 main() {
   setup_all
-  command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }
+  ensure_hey
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
   trap '((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
   say "Warming up the API for $WARMUP s"

@@ -9,7 +9,10 @@
 # bounded by MAX_PAGE_BYTES, 256 KiB) get it or a 503; for challenges
 # 4 and 5, 64 clients that never read the largest page of users, then of
 # orders (100 entries of line separators, six bytes each in JSON, and the
-# longest e-mail), while health answers within 2 s. No container restarts.
+# longest e-mail), while health answers within 2 s; then 300 clients reading
+# the largest page (of notes; of orders) at once, three times each: every
+# request answered (200, or a 503/504 that sheds the load). No container
+# restarts.
 # Brings the challenge up when it is not running (and down again on exit);
 # removes the notes it wrote (users and orders have no DELETE: their 100
 # each stay, in memory, until the container goes).
@@ -30,7 +33,7 @@ declare -A PAGES=(
   [4]="$D4_PORT /users $D4_ORDERS_PORT /orders desafio4-users desafio4-orders"
   [5]="$D5_PORT /api/users $D5_PORT /api/orders desafio5-gateway desafio5-users desafio5-orders"
 )
-HELD=2000 READERS=40 PAGE_READERS=64
+HELD=2000 READERS=40 PAGE_READERS=64 READING_CLIENTS=300
 NOTE_IDS=()
 
 # A valid body for the POST route, unique per call.
@@ -55,6 +58,20 @@ held_while_healthy() {
   touch "$stop" && wait "$pid"
   note "held $(<"$ready") connections ($mode); health meanwhile: $codes($slow of 10 took 2 s or more)"
   [[ $codes == "$(printf '200 %.0s' {1..10})" && $slow == 0 ]]
+}
+
+# READING_CLIENTS clients reading the page at PATH at once, three times each
+# (keep-alive): every request answered, 200, or a problem that sheds the load
+# (503 once the memory budget is spent; through the gateway, 504 when an
+# upstream answer misses its deadline). The JDK copies a large write into a buffer twice its size, kept by
+# the connection: this once ran svc-sqlite and the gateway out of heap.
+page_read_at_once() {
+  local out statuses
+  out=$(hey -n $((3 * READING_CLIENTS)) -c "$READING_CLIENTS" -t 20 "$BASE$1")
+  statuses=$(awk '/^  \[[0-9]+\]/ { printf "%s x %s; ", $2, $1 }' <<<"$out")
+  note "$READING_CLIENTS clients reading $1 at once, 3 times each: ${statuses:-no answer}$(grep -c 'Error distribution' <<<"$out") error kinds"
+  ! grep -q 'Error distribution' <<<"$out" && [[ -n $statuses ]] &&
+    ! grep -E '^  \[[0-9]+\]' <<<"$out" | grep -qvE '\[(200|503|504)\]'
 }
 
 stores_a_post() { post_json "$BASE$POST_PATH" "$(valid_body)"; note "a normal POST: $HTTP_STATUS"; status_is 201; }
@@ -114,6 +131,8 @@ largest_pages_unread() {
     env_port "$USERS_PORT" held_while_healthy "$PAGE_READERS" "GET:$USERS_PAGE"
   check "$PAGE_READERS clients that never read the largest page of orders ($ORDERS_BYTES bytes): health answers 200 within 2 s throughout" \
     env_port "$ORDERS_PORT" held_while_healthy "$PAGE_READERS" "GET:$ORDERS_PAGE"
+  check "$READING_CLIENTS clients reading the largest page of orders at once: every request answered" \
+    env_port "$ORDERS_PORT" page_read_at_once "$ORDERS_PAGE"
   local after=()
   for name in $PAGE_CONTAINERS; do after+=("$(harm_state "$name")"); done
   note "$PAGE_CONTAINERS: restarts, OOM-killed, running before = ${before[*]}, after = ${after[*]}"
@@ -139,6 +158,7 @@ main() {
   trap faults_finish EXIT
   say "Memory, challenge $challenge: requests that hold memory against $CONTAINER"
   faults_ensure_up "$challenge" "$CONTAINER"
+  ensure_hey
   before=$(harm_state "$CONTAINER")
   check "$HELD unfinished 64 KiB bodies held: health answers 200 within 2 s throughout" \
     held_while_healthy "$HELD" "POST:$POST_PATH"
@@ -147,6 +167,8 @@ main() {
     check "100 notes of 10 000 control characters stored" big_notes
     check "$READERS clients that never read the largest page: health answers 200 within 2 s throughout" \
       held_while_healthy "$READERS" "GET:/notes?limit=100"
+    check "$READING_CLIENTS clients reading the largest page at once: every request answered" \
+      page_read_at_once "/notes?limit=100"
   fi
   [[ -z ${PAGES[$challenge]:-} ]] || largest_pages_unread "$challenge"
   note "$CONTAINER: restarts, OOM-killed, running before = $before, after = $(harm_state "$CONTAINER")"

@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Server {
     /** How long a stop waits for in-flight requests: well inside Docker's 10 s. */
     static final int DRAIN_SECONDS = 5;
-    /** What an idle keep-alive connection holds: its read and write buffers and their objects. */
-    private static final long IDLE_CONNECTION_BYTES = 20 * 1024;
+    /**
+     * What an idle keep-alive connection holds: the JDK's read buffers (8 KiB twice) and write
+     * buffers (8 KiB, and 16 KiB once an answer was written, see Router's slices).
+     */
+    private static final long IDLE_CONNECTION_BYTES = 40 * 1024;
     /** Idle keep-alive connections kept: an eighth of the heap's worth, within [200, 4096]. */
     static final int IDLE_CONNECTIONS = (int) Math.max(200,
             Math.min(4096, Runtime.getRuntime().maxMemory() / 8 / IDLE_CONNECTION_BYTES));
