@@ -49,7 +49,12 @@ final class BodyEncoding {
         }
         Matcher parameter = PARAMETER.matcher(contentType);
         while (parameter.find()) {
-            if (parameter.group(1).equalsIgnoreCase("charset")) {
+            String name = parameter.group(1);
+            if (name.equalsIgnoreCase("charset*")) {
+                // RFC 2231's extended form: a charset written in a charset, never utf-8 as plainly sent.
+                throw Problem.unsupportedCharset(unquote(parameter.group(2).strip()));
+            }
+            if (name.equalsIgnoreCase("charset")) {
                 String charset = unquote(parameter.group(2).strip());
                 if (!charset.toLowerCase(Locale.ROOT).equals("utf-8")) {
                     throw Problem.unsupportedCharset(charset);

@@ -180,8 +180,9 @@ class RequestBodyTest {
     }
 
     @Test
-    void body_charsetWithoutValue_415() {
-        for (String type : new String[] {"application/json; charset", "application/json; CHARSET ; v=1"}) {
+    void body_charsetWithoutValueOrInExtendedForm_415() {
+        for (String type : new String[] {"application/json; charset", "application/json; CHARSET ; v=1",
+                "application/json; charset*=utf-16", "application/json; Charset*=UTF-8''"}) {
             problem(http.post("/things", type, BodyPublishers.ofString("{\"name\":\"n\",\"count\":1}")), 415);
         }
         assertNothingAcceptedAndStillServing();
