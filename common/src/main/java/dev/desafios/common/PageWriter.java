@@ -84,7 +84,7 @@ public final class PageWriter {
         }
         out.writeBytes(tail.append('}').toString().getBytes(StandardCharsets.US_ASCII));
         byte[] body = out.toByteArray();
-        MemoryBudget.SHARED.keepOnly(request.exchange(), body.length);
+        request.keepOnlyMemory(body.length);
         return Response.okJson(body);
     }
 

@@ -113,6 +113,11 @@ public final class Request {
         MemoryBudget.SHARED.reserveAtLeast(exchange, bytes);
     }
 
+    /** Gives back what {@link #reserveMemory} holds beyond {@code bytes}: the built answer's own size. */
+    public void keepOnlyMemory(long bytes) {
+        MemoryBudget.SHARED.keepOnly(exchange, bytes);
+    }
+
     /**
      * The body as a JSON object with only the allowed fields; 415 unless the content type is JSON,
      * sent without a content coding and, if it names a charset, in UTF-8.
