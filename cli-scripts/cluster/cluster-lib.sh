@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Names shared by the cluster scripts: three Docker engines in containers
+# ("nodes") that form a swarm of three managers, a registry they pull from,
+# and an nginx entry in front of them, all on one bridge network of fixed
+# addresses. Source it after lib.sh; it defines variables and runs nothing.
+
+CLUSTER_NETWORK=desafios-cluster
+# Fixed addresses: a manager that came back on another address would confuse the others.
+CLUSTER_SUBNET=${CLUSTER_SUBNET:-192.168.213.0/24}
+CLUSTER_PREFIX=${CLUSTER_SUBNET%.*}      # 192.168.213
+CLUSTER_NODES=(desafios-node-1 desafios-node-2 desafios-node-3)
+# node N is at $CLUSTER_PREFIX.(10 + N); the registry at .10; the entry at .20.
+REGISTRY_NAME=desafios-registry
+REGISTRY_PORT=5000
+REGISTRY_IP=$CLUSTER_PREFIX.10
+REGISTRY="$REGISTRY_NAME:$REGISTRY_PORT"
+REGISTRY_USER=desafios
+CLUSTER_ENTRY=desafios-cluster-entry
+CLUSTER_ENTRY_IP=$CLUSTER_PREFIX.20
+CLUSTER_PORT=${CLUSTER_PORT:-8070}           # the entry, for the gateway (challenge 5)
+CLUSTER_API_PORT=${CLUSTER_API_PORT:-8073}   # the entry, for svc-api (challenge 3)
+# Root-only state outside git: the CA, the registry's certificate, key,
+# htpasswd and password, and one folder per node for its engine's socket.
+CLUSTER_STATE="$STATE_DIR/cluster"
+CLUSTER_CA_DIR="$CLUSTER_STATE/ca"
+REGISTRY_STATE="$CLUSTER_STATE/registry"
+REGISTRY_PASSWORD_FILE="$REGISTRY_STATE/password"
+
+# The address of node N (1-3) on the cluster network.
+node_ip() { echo "$CLUSTER_PREFIX.$((10 + $1))"; }
+# The folder holding node N's engine socket, bind-mounted into the node.
+node_socket_dir() { echo "$CLUSTER_STATE/nodes/$1"; }
+# DOCKER_HOST for node N's engine (a unix socket: no engine listens on TCP).
+node_docker_host() { echo "unix://$(node_socket_dir "$1")/docker.sock"; }
