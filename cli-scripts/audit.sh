@@ -110,18 +110,33 @@ audit_challenge5() {
   done
 }
 
-# Swarm: the backend networks are --internal and only the gateway and the API publish.
+# Swarm: the backend networks are --internal, only the gateway and the API
+# publish, and each database's network holds only its database and the one
+# service that owns it (the gateway reaches none).
 audit_swarm() {
   local name
-  for name in swarm-backend swarm-stores; do
+  for name in swarm-backend swarm-stores swarm-users-data swarm-orders-data; do
     docker network inspect "$name" >/dev/null 2>&1 || continue
     [[ $(docker network inspect -f '{{.Internal}}' "$name") == true ]] || finding "$name" "not --internal"
   done
+  local -A owners=([swarm-stores]="swarm-db swarm-cache swarm-api" [swarm-users-data]="swarm-users-db swarm-users"
+    [swarm-orders-data]="swarm-orders-db swarm-orders")
   for name in $(docker service ls -q --filter label=desafios.challenge=swarm); do
     name=$(docker service inspect -f '{{.Spec.Name}}' "$name")
     [[ $name == swarm-gateway || $name == swarm-api ||
       -z $(docker service inspect -f '{{range .Endpoint.Ports}}{{.PublishedPort}}{{end}}' "$name") ]] ||
       finding "$name" "publishes a port (only the gateway and the API may)"
+    local network
+    for network in $(service_networks "$name"); do
+      [[ -z ${owners[$network]:-} || " ${owners[$network]} " == *" $name "* ]] ||
+        finding "$name" "is on $network, the network of a database it does not own"
+    done
+  done
+}
+service_networks() {
+  local id
+  for id in $(docker service inspect -f '{{range .Spec.TaskTemplate.Networks}}{{.Target}} {{end}}' "$1"); do
+    docker network inspect -f '{{.Name}}' "$id"
   done
 }
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Challenges 3 and 5 on Docker Swarm, by hand: a single-node swarm (initialised
-# when none is active), overlay networks, docker secrets and docker service
-# commands, no stack file.
-#   swarm-edge     overlay: the gateway and the API, the published ones
-#   swarm-backend  overlay --internal: users (3 replicas), orders (2), the gateway
-#   swarm-stores   overlay --internal: PostgreSQL and Redis (1 each), the API
+# when none is active) or the swarm of DOCKER_HOST (the cluster's), overlay
+# networks, docker secrets and docker service commands, no stack file.
+#   swarm-edge        overlay: the gateway and the API, the published ones
+#   swarm-backend     overlay --internal: users (3 replicas), orders (2), the gateway
+#   swarm-stores      overlay --internal: PostgreSQL and Redis (1 each), the API
+#   swarm-users-data  overlay --internal: users and its own PostgreSQL
+#   swarm-orders-data overlay --internal: orders and its own PostgreSQL
+# The settings (images from a registry, the gateway on every node, ...) are
+# described in swarm-lib.sh.
 # Published: the gateway on $SWARM_PORT, the API on $SWARM_API_PORT. Where the
 # kernel has no IPVS, virtual IPs cannot work: services use DNS round robin
 # (dnsrr) and ports are published in host mode. Idempotent: a service that
@@ -62,17 +66,23 @@ label_stores_node() {
 # Passwords generated once into files outside git (root only), from which the
 # docker secrets are made: the data volumes outlive a swarm that down.sh leaves.
 ensure_secrets() {
-  if [[ ! -f $SWARM_SECRETS_DIR/db_password || ! -f $SWARM_SECRETS_DIR/redis_password ]]; then
-    docker volume inspect swarm-pgdata >/dev/null 2>&1 &&
-      die "the volume swarm-pgdata exists but its password is gone; remove it with swarm/down.sh --volumes"
-    say "Generating passwords into $SWARM_SECRETS_DIR (mode 0400, root only)"
-    new_password | write_secret "$SWARM_SECRETS_DIR/db_password" 0
-    new_password | write_secret "$SWARM_SECRETS_DIR/redis_password" 0
-  fi
+  # Each database volume is initialised with its password: one without the other is lost.
+  local -A volume_of=([db_password]=swarm-pgdata [users_db_password]=swarm-users-data
+    [orders_db_password]=swarm-orders-data [redis_password]='')
+  local name
+  for name in "${!volume_of[@]}"; do
+    [[ -f $SWARM_SECRETS_DIR/$name ]] && continue
+    [[ -z ${volume_of[$name]} ]] || ! docker volume inspect "${volume_of[$name]}" >/dev/null 2>&1 ||
+      die "the volume ${volume_of[$name]} exists but its password $name is gone; remove it with swarm/down.sh --volumes"
+    say "Generating the password $name into $SWARM_SECRETS_DIR (mode 0400, root only)"
+    new_password | write_secret "$SWARM_SECRETS_DIR/$name" 0
+  done
   local redis_password
   redis_password=$(<"$SWARM_SECRETS_DIR/redis_password")
   ensure_secret swarm-db-password <"$SWARM_SECRETS_DIR/db_password"
   ensure_secret swarm-redis-password <"$SWARM_SECRETS_DIR/redis_password"
+  ensure_secret swarm-users-db-password <"$SWARM_SECRETS_DIR/users_db_password"
+  ensure_secret swarm-orders-db-password <"$SWARM_SECRETS_DIR/orders_db_password"
   # The official Redis image reads no *_FILE variable: the password goes in its config file.
   printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' \
     "$redis_password" | ensure_secret swarm-redis-conf
@@ -93,6 +103,7 @@ ensure_secret() {
 # back on failure, and a hostname that names the replica.
 service_flags() {
   SERVICE_FLAGS=(--detach --no-resolve-image --endpoint-mode "$ENDPOINT_MODE"
+    ${SWARM_IMAGES:+--with-registry-auth}
     --label desafios.challenge=swarm --container-label desafios.challenge=swarm
     --hostname '{{.Service.Name}}-{{.Task.Slot}}'
     --read-only --cap-drop ALL --limit-pids 128 --limit-cpu 1 --log-driver local
@@ -100,12 +111,13 @@ service_flags() {
     --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
     --rollback-parallelism 1 --stop-grace-period 10s)
-  JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m
+  # Stateless services spread over the nodes (one node: all on it).
+  JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m --placement-pref spread=node.id
     --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s --health-retries 3
     --health-start-period 30s)
   # One writer per data directory: the old task stops before the new one starts.
   STORE_FLAGS=("${SERVICE_FLAGS[@]}" --user "$DB_UID:$DB_UID" --constraint node.labels.desafios.stores==true
-    --update-order stop-first --rollback-order stop-first --network swarm-stores
+    --update-order stop-first --rollback-order stop-first
     --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
 }
 
@@ -119,14 +131,38 @@ create_service() {
   fi
 }
 
+# A PostgreSQL service on the stores node: `create_postgres NAME NETWORK ALIAS
+# VOLUME SECRET MEMORY`; user and database app, the password from the secret.
+create_postgres() {
+  local name=$1 network=$2 alias=$3 volume=$4 secret=$5 memory=$6
+  create_service "$name" "${STORE_FLAGS[@]}" --network "name=$network,alias=$alias" --limit-memory "$memory" \
+    --mount type=tmpfs,destination=/var/run/postgresql,tmpfs-size=1048576,tmpfs-mode=1777 \
+    --mount "type=volume,source=$volume,destination=/var/lib/postgresql/data" \
+    --secret "source=$secret,target=db_password,uid=$DB_UID,gid=$DB_UID,mode=0400" \
+    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
+    --health-cmd "$PG_HEALTH_CMD" "$(swarm_image postgres)"
+}
+
+# What a Java service needs to reach its own database, into an array:
+# `database_flags ARRAY SECRET HOST`.
+database_flags() {
+  local -n flags=$1
+  flags=(--secret "source=$2,target=db_password,uid=$API_UID,gid=$API_UID,mode=0400"
+    --env "DB_URL=jdbc:postgresql://$3:5432/app" --env DB_USER=app --env DB_PASSWORD_FILE=/run/secrets/db_password)
+}
+
 # --publish for a published service, in the chosen mode.
 publish() { printf -- '--publish=mode=%s,published=%s,target=8080' "$PUBLISH_MODE" "$1"; }
 
 main() {
   [[ $USERS_REPLICAS =~ ^[1-9]$ && $ORDERS_REPLICAS =~ ^[1-9]$ ]] ||
     die "USERS_REPLICAS=$USERS_REPLICAS ORDERS_REPLICAS=$ORDERS_REPLICAS: expected 1 to 9 each"
-  setup_all
-  ensure_images svc-api svc-users svc-orders svc-gateway
+  [[ $SWARM_GATEWAY_MODE =~ ^(replicated|global)$ ]] ||
+    die "SWARM_GATEWAY_MODE=$SWARM_GATEWAY_MODE: expected replicated or global"
+  if [[ -z $SWARM_IMAGES ]]; then
+    setup_all
+    ensure_images svc-api svc-users svc-orders svc-gateway
+  fi
   say "Challenges 3 and 5 on Docker Swarm"
   ensure_swarm
   choose_endpoint_mode
@@ -135,41 +171,48 @@ main() {
   ensure_network swarm-edge --driver overlay
   ensure_network swarm-backend --driver overlay --internal
   ensure_network swarm-stores --driver overlay --internal
+  ensure_network swarm-users-data --driver overlay --internal
+  ensure_network swarm-orders-data --driver overlay --internal
   ensure_secrets
-  ensure_volume swarm-pgdata
-  ensure_volume swarm-redisdata
+  local volume
+  for volume in "${SWARM_VOLUMES[@]}"; do ensure_volume "$volume"; done
 
-  create_service swarm-db "${STORE_FLAGS[@]}" --network name=swarm-stores,alias=db --limit-memory 512m \
-    --mount type=tmpfs,destination=/var/run/postgresql,tmpfs-size=1048576,tmpfs-mode=1777 \
-    --mount type=volume,source=swarm-pgdata,destination=/var/lib/postgresql/data \
-    --secret "source=swarm-db-password,target=db_password,uid=$DB_UID,gid=$DB_UID,mode=0400" \
-    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd "$PG_HEALTH_CMD" "$POSTGRES_IMAGE"
+  create_postgres swarm-db swarm-stores db swarm-pgdata swarm-db-password 512m
   create_service swarm-cache "${STORE_FLAGS[@]}" --network name=swarm-stores,alias=cache --limit-memory 128m \
     --mount type=volume,source=swarm-redisdata,destination=/data \
     --secret "source=swarm-redis-conf,target=/usr/local/etc/redis/redis.conf,uid=$DB_UID,gid=$DB_UID,mode=0400" \
-    --health-cmd "$REDIS_HEALTH_CMD" "$REDIS_IMAGE" redis-server /usr/local/etc/redis/redis.conf
+    --health-cmd "$REDIS_HEALTH_CMD" "$(swarm_image redis)" redis-server /usr/local/etc/redis/redis.conf
+  # Database per service: users and orders each own one, on a network of its own.
+  create_postgres swarm-users-db swarm-users-data users-db swarm-users-data swarm-users-db-password 256m
+  create_postgres swarm-orders-db swarm-orders-data orders-db swarm-orders-data swarm-orders-db-password 256m
+  local api_db users_db orders_db
+  database_flags api_db swarm-db-password db
+  database_flags users_db swarm-users-db-password users-db
+  database_flags orders_db swarm-orders-db-password orders-db
   # The API waits for its stores itself (bounded), so it can start alongside them.
   create_service swarm-api "${JAVA_FLAGS[@]}" --network swarm-edge --network swarm-stores \
     "$(publish "$SWARM_API_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
-    --secret "source=swarm-db-password,target=db_password,uid=$API_UID,gid=$API_UID,mode=0400" \
+    "${api_db[@]}" \
     --secret "source=swarm-redis-password,target=redis_password,uid=$API_UID,gid=$API_UID,mode=0400" \
-    --env DB_URL=jdbc:postgresql://db:5432/app --env DB_USER=app --env DB_PASSWORD_FILE=/run/secrets/db_password \
     --env REDIS_URL=redis://cache:6379 --env REDIS_PASSWORD_FILE=/run/secrets/redis_password \
-    "$IMAGE_PREFIX/svc-api"
+    "$(swarm_image svc-api)"
 
   create_service swarm-users "${JAVA_FLAGS[@]}" --replicas "$USERS_REPLICAS" \
-    --network name=swarm-backend,alias=users --update-order start-first --rollback-order start-first \
-    "$IMAGE_PREFIX/svc-users"
+    --network name=swarm-backend,alias=users --network swarm-users-data \
+    --update-order start-first --rollback-order start-first \
+    "${users_db[@]}" "$(swarm_image svc-users)"
   create_service swarm-orders "${JAVA_FLAGS[@]}" --replicas "$ORDERS_REPLICAS" \
-    --network name=swarm-backend,alias=orders --update-order start-first --rollback-order start-first \
-    --env USERS_URL=http://users:8080 "$IMAGE_PREFIX/svc-orders"
-  create_service swarm-gateway "${JAVA_FLAGS[@]}" --network swarm-edge --network swarm-backend \
+    --network name=swarm-backend,alias=orders --network swarm-orders-data \
+    --update-order start-first --rollback-order start-first \
+    "${orders_db[@]}" --env USERS_URL=http://users:8080 "$(swarm_image svc-orders)"
+  local gateway_mode=(--replicas 1)
+  [[ $SWARM_GATEWAY_MODE == replicated ]] || gateway_mode=(--mode global)
+  create_service swarm-gateway "${JAVA_FLAGS[@]}" "${gateway_mode[@]}" --network swarm-edge --network swarm-backend \
     "$(publish "$SWARM_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
-    --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "$IMAGE_PREFIX/svc-gateway"
+    --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "$(swarm_image svc-gateway)"
 
   wait_converged "${SWARM_SERVICES[@]}"
-  say "Swarm is up: curl http://127.0.0.1:$SWARM_PORT/api/users/1/orders ; curl http://127.0.0.1:$SWARM_API_PORT/visits"
+  say "Swarm is up: curl $SWARM_URL/api/users/1/orders ; curl $SWARM_API_URL/visits"
 }
 
 main "$@"

@@ -5,7 +5,8 @@
 # 20 a second each), each with zero failed requests: a users task killed with
 # docker kill is replaced, a rolling update of users to a rebuilt image
 # completes, and an update whose tasks cannot start is rolled back by swarm
-# itself; challenge 3's counts survive a restart of its database service and
+# itself; a user and its orders created through the gateway are read back by
+# every replica (each service has its own database); challenge 3's counts survive a restart of its database service and
 # of its cache service, and the API serves again with no action on it.
 # Leaves users on the rebuilt image (down.sh removes it).
 set -Eeuo pipefail
@@ -16,9 +17,10 @@ source "$CLI_DIR/swarm/swarm-lib.sh"
 # shellcheck source=../faults/faults-lib.sh
 source "$CLI_DIR/faults/faults-lib.sh"
 
-# Host-mode ports are bound on every address of the node; the checks use loopback.
-GW="http://127.0.0.1:$SWARM_PORT"
-API="http://127.0.0.1:$SWARM_API_PORT"
+# Host-mode ports are bound on every address of the node; the checks use
+# loopback (or the cluster's entry: SWARM_URL, SWARM_API_URL).
+GW=$SWARM_URL
+API=$SWARM_API_URL
 LOAD_WORKERS=4
 LOAD_LIMIT=150   # seconds: a load never outlives a stuck step
 GETS_BEFORE_RESTART=10
@@ -50,12 +52,32 @@ endpoint_mode_fits() {
 
 routes_work() {
   http GET "$GW/api/users/1"; status_is 200 && body_has '"id":1' || return 1
-  post_json "$GW/api/orders" '{"userId":1,"item":"keyboard","quantity":3,"unitPrice":"20.00"}'
-  status_is 201 && body_has '"total":"60.00"' || return 1
-  # Each orders replica keeps its own orders in memory: the aggregate shows
-  # those of whichever replica answers, so only its shape is checked.
-  http GET "$GW/api/users/1/orders"; status_is 200 && body_has '"user":{' && body_has '"orders":[' || return 1
   http GET "$API/"; status_is 200 && body_has '"visits":'
+}
+
+# Database per service: a user created through the gateway is found by every
+# users replica, and orders for it by every orders replica (ten reads each).
+replicas_share_state() {
+  local user order i served=''
+  post_json "$GW/api/users" "{\"name\":\"Swarm Verify\",\"email\":\"swarm-$(date +%s%N)@example.com\"}"
+  status_is 201 || return 1
+  user=$(json_number "$HTTP_BODY" id)
+  for i in 1 2 3 4; do
+    post_json "$GW/api/orders" "{\"userId\":$user,\"item\":\"keyboard\",\"quantity\":3,\"unitPrice\":\"20.00\"}"
+    status_is 201 && body_has '"total":"60.00"' || { err "order $i for user $user: $HTTP_STATUS"; return 1; }
+    order=$(json_number "$HTTP_BODY" id)
+  done
+  for i in $(seq 10); do
+    http GET "$GW/api/users/$user"; status_is 200 || { err "read $i of user $user: $HTTP_STATUS"; return 1; }
+    served+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
+    http GET "$GW/api/orders/$order"; status_is 200 || { err "read $i of order $order: $HTTP_STATUS"; return 1; }
+    http GET "$GW/api/users/$user/orders"
+    status_is 200 && [[ $(grep -o '"item":"keyboard"' <<<"$HTTP_BODY" | wc -l) == 4 ]] ||
+      { err "read $i of user $user's orders: $HTTP_STATUS, not its 4 orders"; return 1; }
+  done
+  served=$(grep . <<<"$served" | sort -u)
+  note "user $user and its 4 orders read back 10 times in a row; the user from: $(tr '\n' ' ' <<<"$served")"
+  ((USERS_REPLICAS == 1)) || [[ $(grep -c . <<<"$served") -ge 2 ]]
 }
 
 # A load record with zero failures; prints its counts.
@@ -66,14 +88,16 @@ load_clean() {
   ((failed == 0 && $(wc -l <"$1") > 0))
 }
 
-# docker kill of one users task under load: swarm starts a replacement.
+# docker kill of one users task under load, on the node that runs it: swarm
+# starts a replacement.
 kill_one_task() {
   local victim task replaced=1
-  victim=$(service_containers swarm-users | head -n 1)
-  task=$(docker inspect -f '{{index .Config.Labels "com.docker.swarm.task.id"}}' "$victim")
+  task=$(running_tasks swarm-users | head -n 1)
+  victim=$(task_container "$task")
   faults_start_load "$FAULTS_WORK/kill" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
   sleep "$LOAD_MARGIN_SECONDS"
-  dkq kill "$victim"
+  show docker kill "$victim"
+  on_task_node "$task" kill "$victim" >/dev/null
   # Converged again, on a set of tasks without the killed one.
   retry 240 0.5 replaced_without "$task" || replaced=0
   sleep "$LOAD_MARGIN_SECONDS"
@@ -87,15 +111,27 @@ replaced_without() {
   service_converged swarm-users && ! grep -qx "$1" <<<"$tasks"
 }
 
-# A rolling update of users to a rebuilt image (a new Jib build, so a new image
-# ID) under load: one task at a time, the new one healthy before the old stops.
-rolling_update() {
-  local image id state
+# A users image built again with a new creation time (so a new image), tagged
+# rolled-<time> in this engine; prints its reference. SWARM_ROLL_IMAGE names
+# another command that prints one (the cluster's pushes it to its registry).
+rebuild_users_image() {
+  if [[ -n ${SWARM_ROLL_IMAGE:-} ]]; then
+    $SWARM_ROLL_IMAGE
+    return
+  fi
+  local image
   image="$IMAGE_PREFIX/svc-users:rolled-$(date +%s)"
-  say "Rebuilding the users image as $image"
+  say "Rebuilding the users image as $image" >&2
   jib_build svc-users -Djib.to.image="$image" -Djib.to.tags="${image##*:}" \
-    -Djib.container.creationTime=USE_CURRENT_TIMESTAMP
-  id=$(docker image inspect -f '{{.Id}}' "$image")
+    -Djib.container.creationTime=USE_CURRENT_TIMESTAMP >&2
+  echo "$image"
+}
+
+# A rolling update of users to a rebuilt image under load: one task at a time,
+# the new one healthy before the old stops.
+rolling_update() {
+  local image state
+  image=$(rebuild_users_image) || { check "the users image was rebuilt" false; return; }
   faults_start_load "$FAULTS_WORK/update" "$LOAD_WORKERS" "$LOAD_LIMIT" "$GW/api/users/1"
   sleep "$LOAD_MARGIN_SECONDS"
   dkq service update --detach --no-resolve-image --image "$image" swarm-users
@@ -105,8 +141,8 @@ rolling_update() {
   sleep "$LOAD_MARGIN_SECONDS"
   faults_stop_load "$FAULTS_WORK/update"
   note "update state: $state"
-  check "the rolling update of users completed, every task on the rebuilt image ${id:7:12}" \
-    all_tasks_on swarm-users "$id" "$state"
+  check "the rolling update of users completed, every task on the rebuilt image $image" \
+    all_tasks_on swarm-users "$image" "$state"
   check "zero failed requests during the rolling update" load_clean "$FAULTS_WORK/update" "the update"
 }
 # An update that cannot work (PORT=abc: each new task exits at start) under load:
@@ -136,9 +172,11 @@ rolled_back() {
 update_state() { docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1"; }
 update_finished() { [[ $(update_state "$1") =~ ^(completed|paused|rollback_completed|rollback_paused)$ ]]; }
 all_tasks_on() {
-  local c
+  local task
   [[ $3 == completed ]] && service_converged "$1" || return 1
-  for c in $(service_containers "$1"); do [[ $(docker inspect -f '{{.Image}}' "$c") == "$2" ]] || return 1; done
+  for task in $(running_tasks "$1"); do
+    [[ $(docker inspect --type task -f '{{.Spec.ContainerSpec.Image}}' "$task") == "$2" ]] || return 1
+  done
 }
 
 # Restarts a challenge 3 store service (a new task on the same volume) and
@@ -163,12 +201,13 @@ visits_answer() { http GET "$API/visits"; status_is 200; }
 main() {
   trap finish EXIT
   FAULTS_WORK=$(mktemp -d)
-  setup_all >/dev/null
+  [[ -n $SWARM_IMAGES ]] || setup_all >/dev/null
   say "Swarm: verifying"
   check "every service has all its replicas running, each task healthy" all_converged
   check "the endpoint mode fits the kernel (dnsrr without IPVS, vip with it)" endpoint_mode_fits
   check "every route answers through the gateway, and the API with its stores" routes_work
   check "answers through the gateway come from several users replicas" served_by_several "$GW/api/users/1" 30
+  check "users and orders replicas share their data (a database per service)" replicas_share_state
   kill_one_task
   rolling_update
   failed_update_rolls_back
