@@ -111,8 +111,7 @@ service_flags() {
     --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
     --rollback-parallelism 1 --stop-grace-period 10s)
-  # Stateless services spread over the nodes (one node: all on it).
-  JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m --placement-pref spread=node.id
+  JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m
     --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s --health-retries 3
     --health-start-period 30s)
   # One writer per data directory: the old task stops before the new one starts.
@@ -190,22 +189,24 @@ main() {
   database_flags users_db swarm-users-db-password users-db
   database_flags orders_db swarm-orders-db-password orders-db
   # The API waits for its stores itself (bounded), so it can start alongside them.
-  create_service swarm-api "${JAVA_FLAGS[@]}" --network swarm-edge --network swarm-stores \
+  # Replicated stateless services spread over the nodes (one node: all on it).
+  local spread=(--placement-pref spread=node.id)
+  create_service swarm-api "${JAVA_FLAGS[@]}" "${spread[@]}" --network swarm-edge --network swarm-stores \
     "$(publish "$SWARM_API_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     "${api_db[@]}" \
     --secret "source=swarm-redis-password,target=redis_password,uid=$API_UID,gid=$API_UID,mode=0400" \
     --env REDIS_URL=redis://cache:6379 --env REDIS_PASSWORD_FILE=/run/secrets/redis_password \
     "$(swarm_image svc-api)"
 
-  create_service swarm-users "${JAVA_FLAGS[@]}" --replicas "$USERS_REPLICAS" \
+  create_service swarm-users "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$USERS_REPLICAS" \
     --network name=swarm-backend,alias=users --network swarm-users-data \
     --update-order start-first --rollback-order start-first \
     "${users_db[@]}" "$(swarm_image svc-users)"
-  create_service swarm-orders "${JAVA_FLAGS[@]}" --replicas "$ORDERS_REPLICAS" \
+  create_service swarm-orders "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$ORDERS_REPLICAS" \
     --network name=swarm-backend,alias=orders --network swarm-orders-data \
     --update-order start-first --rollback-order start-first \
     "${orders_db[@]}" --env USERS_URL=http://users:8080 "$(swarm_image svc-orders)"
-  local gateway_mode=(--replicas 1)
+  local gateway_mode=(--replicas 1 "${spread[@]}")
   [[ $SWARM_GATEWAY_MODE == replicated ]] || gateway_mode=(--mode global)
   create_service swarm-gateway "${JAVA_FLAGS[@]}" "${gateway_mode[@]}" --network swarm-edge --network swarm-backend \
     "$(publish "$SWARM_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
