@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The cluster's nodes: three Docker engines, each in a container of its own
+# (a "node", standing for a machine), that form a swarm of three managers.
+# Source it after lib.sh, setup.sh (at the top level: it declares a map) and
+# cluster-lib.sh; it defines functions and runs nothing. What others call: nodes_up, nodes_down, node_dk N ARGS...,
+# node_trust, node_login N, node_engine_answers N, swarm_leader.
+
+CHALLENGE=cluster
+NODE_MEMORY=${NODE_MEMORY:-3g}
+NODE_CPUS=${NODE_CPUS:-2}
+NODE_PIDS=${NODE_PIDS:-4096}
+# The registry's CA certificate alone (never its key), read-only in every
+# node where the engine looks for a registry's CA (certs.d/<name>:<port>).
+NODE_TRUST_DIR="$CLUSTER_STATE/trust"
+# The one audited exception to the hardening rules (DESIGN.md, docs/security.md):
+# what an engine in a container needs here, where --privileged is refused
+# (the host's bounding set lacks CAP_SYS_RESOURCE). audit.sh cluster accepts
+# exactly these on the node containers and nothing more.
+NODE_EXCEPTION=(--cap-add ALL --cap-drop SYS_RESOURCE
+  --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined
+  --device-cgroup-rule 'a *:* rwm' --volume /sys/fs/cgroup:/sys/fs/cgroup:rw --volume /lib/modules:/lib/modules:ro)
+
+node_name() { echo "${CLUSTER_NODES[$(($1 - 1))]}"; }
+node_volume() { echo "$(node_name "$1")-data"; }
+
+# Runs docker against node N's engine, printed first: `node_dk 1 node ls`.
+node_dk() {
+  local host
+  host=$(node_docker_host "$1"); shift
+  show "DOCKER_HOST=$host" docker "$@"
+  DOCKER_HOST=$host docker "$@"
+}
+# The same, discarding what docker prints on stdout (ids, tokens).
+node_dkq() {
+  local host
+  host=$(node_docker_host "$1"); shift
+  show "DOCKER_HOST=$host" docker "$@"
+  DOCKER_HOST=$host docker "$@" >/dev/null
+}
+# Unprinted (reads for checks and waits).
+node_docker() { local host; host=$(node_docker_host "$1"); shift; DOCKER_HOST=$host docker "$@"; }
+
+node_engine_answers() { node_docker "$1" version -f '{{.Server.Version}}' >/dev/null 2>&1; }
+
+# The image of the nodes: docker:dind when present or pullable, else the
+# air-gapped stand-in desafios/airgap-dind:20 (built when missing or stale).
+nodes_image() {
+  pick_image NODE_IMAGE docker:dind dind
+  say "Node image: $NODE_IMAGE"
+}
+
+# The cluster network, unless it exists: a bridge of fixed addresses.
+nodes_ensure_network() {
+  if docker network inspect "$CLUSTER_NETWORK" >/dev/null 2>&1; then
+    note "network $CLUSTER_NETWORK exists"
+  else
+    dkq network create --driver bridge --subnet "$CLUSTER_SUBNET" \
+      --label desafios.challenge=cluster "$CLUSTER_NETWORK"
+  fi
+}
+
+# Copies the registry's CA certificate (when set-up has made it) where every
+# node reads it; engines read certs.d on each pull, so no node restarts.
+node_trust() {
+  install -d -m 0755 "$NODE_TRUST_DIR"
+  if [[ -f $CLUSTER_CA_DIR/ca.crt ]]; then
+    install -m 0644 "$CLUSTER_CA_DIR/ca.crt" "$NODE_TRUST_DIR/ca.crt"
+    note "the nodes trust the registry's CA ($NODE_TRUST_DIR/ca.crt)"
+  fi
+}
+
+# Logs node N's engine in to the registry, the password on stdin (never an
+# argument). The engine checks it against the registry, through the CA above;
+# the client keeps the credentials in its config (DOCKER_CONFIG, default
+# ~/.docker), and services created with --with-registry-auth carry them to
+# the nodes that pull.
+node_login() {
+  local n=$1
+  [[ -r $REGISTRY_PASSWORD_FILE ]] || { err "no registry password at $REGISTRY_PASSWORD_FILE; run the registry's set-up first"; return 1; }
+  show "DOCKER_HOST=$(node_docker_host "$n")" docker login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" "<$REGISTRY_PASSWORD_FILE"
+  node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" >/dev/null ||
+    { err "node $n could not log in to $REGISTRY; check that the registry runs and the password file is its own"; return 1; }
+}
+
+# Starts node N: a running one is left as it is, a stopped one started, a
+# missing one created on its fixed address with its volume and socket folder.
+node_start() {
+  local n=$1 name socket_dir state
+  name=$(node_name "$n") socket_dir=$(node_socket_dir "$n")
+  state=$(docker inspect -f '{{.State.Status}}' "$name" 2>/dev/null || true)
+  case $state in
+    running) note "$name is running"; return 0 ;;
+    '') ;;
+    *) dkq start "$name"; return 0 ;;
+  esac
+  install -d -m 0700 "$CLUSTER_STATE" "$CLUSTER_STATE/nodes" "$socket_dir"
+  ensure_volume "$(node_volume "$n")"
+  dkq run --detach --name "$name" --hostname "$name" \
+    --label desafios.challenge=cluster --label desafios.role=node \
+    --network "$CLUSTER_NETWORK" --ip "$(node_ip "$n")" \
+    "${NODE_EXCEPTION[@]}" --init --tmpfs /run:size=64m --tmpfs /tmp:size=256m \
+    --memory "$NODE_MEMORY" --cpus "$NODE_CPUS" --pids-limit "$NODE_PIDS" \
+    --restart on-failure:3 --log-driver local \
+    --health-cmd 'docker version >/dev/null' --health-interval 5s --health-timeout 4s --health-retries 3 \
+    --volume "$(node_volume "$n"):/var/lib/docker" \
+    --mount "type=bind,source=$socket_dir,target=/run/desafios" \
+    --mount "type=bind,source=$NODE_TRUST_DIR,target=/etc/docker/certs.d/$REGISTRY,readonly" \
+    --mount "type=bind,source=$CLI_DIR/cluster/node-start.sh,target=/usr/local/bin/desafios-node-start,readonly" \
+    --entrypoint desafios-node-start "$NODE_IMAGE"
+}
+
+# Waits (up to 60 s) for node N's engine to answer on its socket; on giving
+# up prints the node's state and last logs and fails with the fix.
+node_wait() {
+  local n=$1 name start=$SECONDS
+  name=$(node_name "$n")
+  if ! retry 120 0.5 node_engine_answers "$n"; then
+    docker inspect -f 'state={{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}' "$name" >&2 || true
+    docker logs --tail 30 "$name" >&2 || true
+    err "$name: its engine did not answer on $(node_socket_dir "$n")/docker.sock within 60 s (logs above); fix the cause, then cluster/down.sh and cluster/up.sh"
+    return 1
+  fi
+  note "$name: Engine $(node_docker "$n" version -f '{{.Server.Version}}') answers ($((SECONDS - start)) s)"
+}
+
+# "state cluster-id" of node N's swarm membership: inactive, active, pending, error.
+node_swarm_state() { node_docker "$1" info -f '{{.Swarm.LocalNodeState}} {{.Swarm.Cluster.ID}}' 2>/dev/null; }
+
+# Makes node 1 the first manager of a new swarm, unless it is in one already.
+swarm_init() {
+  local ip state
+  ip=$(node_ip 1)
+  read -r state _ <<<"$(node_swarm_state 1)"
+  if [[ $state == active ]]; then note "$(node_name 1) is in its swarm already"; return 0; fi
+  node_dkq 1 swarm init --advertise-addr "$ip" --listen-addr "$ip:2377" ||
+    { err "$(node_name 1) could not start a swarm (above); run cluster/down.sh, then cluster/up.sh"; return 1; }
+}
+
+# Joins node N to node 1's swarm as a manager, unless it is a member already
+# (one of another swarm leaves it first). The manager token is never printed
+# nor put on a command line: it goes to the engine's API on curl's stdin.
+swarm_join() {
+  local n=$1 state cluster want socket answer code
+  want=$(node_docker 1 info -f '{{.Swarm.Cluster.ID}}')
+  read -r state cluster <<<"$(node_swarm_state "$n")"
+  if [[ $state == active && $cluster == "$want" ]]; then note "$(node_name "$n") is a manager of the swarm already"; return 0; fi
+  [[ $state == inactive ]] || node_dkq "$n" swarm leave --force || true
+  socket=$(node_socket_dir "$n")/docker.sock
+  show "DOCKER_HOST=unix://$socket" docker swarm join --token '<manager token>' "$(node_ip 1):2377"
+  note "(the token from node 1's \`docker swarm join-token -q manager\` goes to the engine's API on stdin)"
+  answer=$(swarm_join_body "$n" | curl -s --max-time 60 --unix-socket "$socket" -H 'Content-Type: application/json' \
+    --data-binary @- -w '\n%{http_code}' http://localhost/v1.41/swarm/join) || true
+  code=${answer##*$'\n'}
+  [[ $code == 200 ]] && return 0
+  err "$(node_name "$n") could not join the swarm as a manager (HTTP ${code:-none}: $(json_string "${answer%$'\n'*}" message)); a refused token means node 1's swarm was made anew or its token rotated: run cluster/down.sh, then cluster/up.sh"
+  return 1
+}
+
+# The join request for node N, with the manager token (printf is a builtin:
+# the token shows in no process's arguments).
+swarm_join_body() {
+  local token ip
+  token=$(node_docker 1 swarm join-token -q manager) || return 1
+  ip=$(node_ip "$1")
+  printf '{"ListenAddr":"%s:2377","AdvertiseAddr":"%s","RemoteAddrs":["%s:2377"],"JoinToken":"%s"}' \
+    "$ip" "$ip" "$(node_ip 1)" "$token"
+}
+
+# True when node N's engine sees three Ready managers and a leader.
+swarm_formed() {
+  local states
+  states=$(node_docker "${1:-1}" node ls --format '{{.Status}} {{.ManagerStatus}}' 2>/dev/null) || return 1
+  [[ $(grep -cE '^Ready (Leader|Reachable)$' <<<"$states") == 3 ]] && grep -q Leader <<<"$states"
+}
+
+# The hostname of the leader, as the first node that answers sees it.
+swarm_leader() {
+  local n
+  for n in 1 2 3; do
+    node_docker "$n" node ls --format '{{.Hostname}} {{.ManagerStatus}}' 2>/dev/null | awk '$2 == "Leader" {print $1; f = 1} END {exit !f}' &&
+      return 0
+  done
+  return 1
+}
+
+# Node 1 holds the stores (the swarm scripts place them by this label).
+swarm_label_stores() {
+  local node
+  node=$(node_name 1)
+  if [[ $(node_docker 1 node inspect -f '{{index .Spec.Labels "desafios.stores"}}' "$node") == true ]]; then
+    note "$node is labelled desafios.stores=true"
+  else
+    node_dkq 1 node update --label-add desafios.stores=true "$node"
+  fi
+}
+
+# The three nodes, started and formed into a swarm of three managers.
+nodes_up() {
+  local n
+  nodes_image
+  nodes_ensure_network
+  node_trust
+  for n in 1 2 3; do node_start "$n"; done
+  for n in 1 2 3; do node_wait "$n"; done
+  swarm_init
+  for n in 2 3; do swarm_join "$n"; done
+  if ! retry 60 1 swarm_formed 1; then
+    node_docker 1 node ls >&2 || true
+    err "the swarm did not reach three Ready managers within 60 s (above); run cluster/down.sh, then cluster/up.sh"
+    return 1
+  fi
+  swarm_label_stores
+  node_dk 1 node ls
+}
+
+# Removes the nodes, their volumes (the engines' images and swarm state) and
+# their socket folders; keeps going past what is already gone.
+nodes_down() {
+  local n names=() volumes=()
+  for n in 1 2 3; do names+=("$(node_name "$n")") volumes+=("$(node_volume "$n")"); done
+  remove_containers "${names[@]}" || true
+  remove_volumes "${volumes[@]}" || true
+  rm -rf "$CLUSTER_STATE/nodes" "$NODE_TRUST_DIR"
+}
