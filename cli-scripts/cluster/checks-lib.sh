@@ -26,7 +26,7 @@ stores_label_on_node_1() {
 node_has_image() {
   local n=$1 image=$2
   node_docker "$n" image inspect "$image" >/dev/null 2>&1 && return 0
-  show docker save "$image" '|' "DOCKER_HOST=$(node_docker_host "$n")" docker load
+  [[ ${QUIET:-0} == 1 ]] || printf '$ docker save %s | DOCKER_HOST=%s docker load\n' "$image" "$(node_docker_host "$n")"
   docker save "$image" | node_docker "$n" load -q >/dev/null
 }
 
@@ -52,14 +52,15 @@ overlay_check_cleanup() {
 }
 
 # Inside each node, dockerd listens on no Docker API port (only swarm's 2377
-# and 7946, and ports that services publish); no node publishes a port.
+# and 7946, and ports that services publish; 127.0.0.11 is the host engine's
+# DNS for the node); no node publishes a port.
 no_engine_on_tcp() {
   local n name listening
   for n in 1 2 3; do
     name=$(node_name "$n")
-    listening=$(docker exec "$name" ss -ltnH | awk '{print $4}' | sed 's/.*://' | sort -nu | paste -sd' ')
+    listening=$(docker exec "$name" ss -ltnH | awk '{print $4}' | sort -u | paste -sd' ')
     note "$name listens on TCP: ${listening:-nothing}"
-    [[ " $listening " != *" 2375 "* && " $listening " != *" 2376 "* ]] || return 1
+    [[ " $listening " != *:2375\ * && " $listening " != *:2376\ * ]] || return 1
     [[ -z $(docker port "$name") ]] || { note "$name publishes: $(docker port "$name")"; return 1; }
   done
 }
