@@ -21,6 +21,17 @@ stores_label_on_node_1() {
   [[ $(node_docker 1 node inspect -f '{{index .Spec.Labels "desafios.stores"}}' "$(node_name 1)") == true ]]
 }
 
+# Every node logs in to the registry (its CA from the trust folder) and pulls
+# the Java base by digest, when the registry and its list of digests exist.
+nodes_use_registry() {
+  local n image
+  image=$(awk '$1 == "jre" {print $2}' "$CLUSTER_STATE/digests" 2>/dev/null)
+  for n in 1 2 3; do
+    node_login "$n" || return 1
+    [[ -z $image ]] || node_dkq "$n" pull --quiet "$image" || return 1
+  done
+}
+
 # Loads an image from the host's engine into node N's unless it is there
 # (until the registry serves the cluster, this is how an image reaches a node).
 node_has_image() {
@@ -71,10 +82,11 @@ socket_dirs_root_only() {
 }
 
 entry_fronts_nodes() {
-  local conf n bindings
+  local conf n bindings address
   running "$CLUSTER_ENTRY" || return 1
   bindings=$(docker inspect -f '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}} {{end}}{{end}}' "$CLUSTER_ENTRY")
-  [[ -n $bindings && -z $(tr ' ' '\n' <<<"$bindings" | grep . | grep -vxF "$BIND_ADDRESS") ]] || return 1
+  [[ -n $bindings ]] || return 1
+  for address in $bindings; do [[ $address == "$BIND_ADDRESS" ]] || return 1; done
   conf=$(docker exec "$CLUSTER_ENTRY" cat /etc/nginx/nginx.conf)
   for n in 1 2 3; do grep -q "server $(node_ip "$n"):8090 " <<<"$conf" || return 1; done
   docker exec "$CLUSTER_ENTRY" nginx -t -q

@@ -77,9 +77,12 @@ node_trust() {
 node_login() {
   local n=$1
   [[ -r $REGISTRY_PASSWORD_FILE ]] || { err "no registry password at $REGISTRY_PASSWORD_FILE; run the registry's set-up first"; return 1; }
-  show "DOCKER_HOST=$(node_docker_host "$n")" docker login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" "<$REGISTRY_PASSWORD_FILE"
-  node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" >/dev/null ||
-    { err "node $n could not log in to $REGISTRY; check that the registry runs and the password file is its own"; return 1; }
+  [[ ${QUIET:-0} == 1 ]] || printf '$ DOCKER_HOST=%s docker login --username %s --password-stdin %s <%s\n' \
+    "$(node_docker_host "$n")" "$REGISTRY_USER" "$REGISTRY" "$REGISTRY_PASSWORD_FILE"
+  local out
+  # The client's warning about credentials stored unencrypted is kept for a failure.
+  out=$(node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" 2>&1) ||
+    { err "node $n could not log in to $REGISTRY ($(tail -n 1 <<<"$out")); check that the registry runs, that the nodes have its CA ($NODE_TRUST_DIR) and that the password is its own"; return 1; }
 }
 
 # Starts node N: a running one is left as it is, a stopped one started, a
@@ -151,9 +154,21 @@ swarm_join() {
   answer=$(swarm_join_body "$n" | curl -s --max-time 60 --unix-socket "$socket" -H 'Content-Type: application/json' \
     --data-binary @- -w '\n%{http_code}' http://localhost/v1.41/swarm/join) || true
   code=${answer##*$'\n'}
-  [[ $code == 200 ]] && return 0
+  if [[ $code == 200 ]]; then swarm_forget_stale "$n"; return 0; fi
   err "$(node_name "$n") could not join the swarm as a manager (HTTP ${code:-none}: $(json_string "${answer%$'\n'*}" message)); a refused token means node 1's swarm was made anew or its token rotated: run cluster/down.sh, then cluster/up.sh"
   return 1
+}
+
+# Removes what the swarm remembers of node N's earlier membership (a node
+# that left and joined anew is a new member; the old one would stay a Down
+# manager and count against the quorum).
+swarm_forget_stale() {
+  local id own
+  own=$(node_docker "$1" info -f '{{.Swarm.NodeID}}')
+  for id in $(node_docker 1 node ls --format '{{.ID}} {{.Hostname}}' | awk -v h="$(node_name "$1")" -v own="$own" '$2 == h && $1 != own {print $1}'); do
+    node_dkq 1 node demote "$id" || true
+    node_dkq 1 node rm --force "$id"
+  done
 }
 
 # The join request for node N, with the manager token (printf is a builtin:
@@ -166,11 +181,12 @@ swarm_join_body() {
     "$ip" "$ip" "$(node_ip 1)" "$token"
 }
 
-# True when node N's engine sees three Ready managers and a leader.
+# True when node N's engine sees three nodes, all Ready managers, one the leader.
 swarm_formed() {
   local states
   states=$(node_docker "${1:-1}" node ls --format '{{.Status}} {{.ManagerStatus}}' 2>/dev/null) || return 1
-  [[ $(grep -cE '^Ready (Leader|Reachable)$' <<<"$states") == 3 ]] && grep -q Leader <<<"$states"
+  [[ $(grep -c . <<<"$states") == 3 && $(grep -cE '^Ready (Leader|Reachable)$' <<<"$states") == 3 ]] &&
+    grep -q Leader <<<"$states"
 }
 
 # The hostname of the leader, as the first node that answers sees it.

@@ -24,6 +24,11 @@ main() {
   check "every node's engine answers on its socket, and each sees three Ready managers and a leader" every_node_sees_the_swarm
   note "leader: $(swarm_leader || echo none)"
   check "node 1 carries the label desafios.stores=true" stores_label_on_node_1
+  if running "$REGISTRY_NAME" && [[ -r $REGISTRY_PASSWORD_FILE ]]; then
+    check "every node trusts the registry's CA, logs in to $REGISTRY and pulls from it by digest" nodes_use_registry
+  else
+    note "the registry is not running: the nodes' login to it is not checked"
+  fi
   say "Traffic between nodes"
   check "an overlay network made on node 1 carries HTTP from a container on node 3 to one on node 2" overlay_between_nodes
   say "Security"
