@@ -112,18 +112,26 @@ node_start() {
     --entrypoint desafios-node-start "$NODE_IMAGE"
 }
 
-# Waits (up to 60 s) for node N's engine to answer on its socket; on giving
-# up prints the node's state and last logs and fails with the fix.
+# Waits (up to 60 s, less when the node has stopped for good) for node N's
+# engine to answer on its socket; on giving up prints the node's state and
+# last logs and fails with one line naming the fix.
 node_wait() {
-  local n=$1 name start=$SECONDS
+  local n=$1 name start=$SECONDS try state
   name=$(node_name "$n")
-  if ! retry 120 0.5 node_engine_answers "$n"; then
-    docker inspect -f 'state={{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}' "$name" >&2 || true
-    docker logs --tail 30 "$name" >&2 || true
-    err "$name: its engine did not answer on $(node_socket_dir "$n")/docker.sock within 60 s (logs above); fix the cause, then cluster/down.sh and cluster/up.sh"
-    return 1
-  fi
-  note "$name: Engine $(node_docker "$n" version -f '{{.Server.Version}}') answers ($((SECONDS - start)) s)"
+  for ((try = 0; try < 120; try++)); do
+    if node_engine_answers "$n"; then
+      note "$name: Engine $(node_docker "$n" version -f '{{.Server.Version}}') answers ($((SECONDS - start)) s)"
+      return 0
+    fi
+    # Exited after its last restart (on-failure:3): nothing more will come.
+    state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}}' "$name" 2>/dev/null || echo gone)
+    [[ $state == 'exited 3' || $state == gone ]] && break
+    sleep 0.5
+  done
+  docker inspect -f 'state={{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}' "$name" >&2 || true
+  docker logs --tail 30 "$name" >&2 || true
+  err "$name: no engine answered on $(node_socket_dir "$n")/docker.sock after $((SECONDS - start)) s: dockerd did not start in the node (its logs above; NODE_IMAGE=${NODE_IMAGE:-}); fix that, then run cluster/down.sh and cluster/up.sh"
+  return 1
 }
 
 # "state cluster-id" of node N's swarm membership: inactive, active, pending, error.
