@@ -16,10 +16,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=nodes-lib.sh
 source "$CLI_DIR/cluster/nodes-lib.sh"
+# shellcheck source=formation-lib.sh
+source "$CLI_DIR/cluster/formation-lib.sh"
 # shellcheck source=checks-lib.sh
 source "$CLI_DIR/cluster/checks-lib.sh"
 
-ENTRY_CHECK=cluster-entry-check
+ENTRY_CHECK="cluster-entry-check"
 LOAD_FILE=''
 
 declare -A MEASURED=()

@@ -15,6 +15,8 @@ source "$CLI_DIR/setup.sh"
 source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=nodes-lib.sh
 source "$CLI_DIR/cluster/nodes-lib.sh"
+# shellcheck source=formation-lib.sh
+source "$CLI_DIR/cluster/formation-lib.sh"
 # shellcheck source=entry-lib.sh
 source "$CLI_DIR/cluster/entry-lib.sh"
 

@@ -14,6 +14,8 @@ source "$CLI_DIR/setup.sh"
 source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=nodes-lib.sh
 source "$CLI_DIR/cluster/nodes-lib.sh"
+# shellcheck source=formation-lib.sh
+source "$CLI_DIR/cluster/formation-lib.sh"
 # shellcheck source=checks-lib.sh
 source "$CLI_DIR/cluster/checks-lib.sh"
 
