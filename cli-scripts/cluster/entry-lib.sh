@@ -33,13 +33,14 @@ entry_config() {
         # A node that does not take the connection at once is skipped: the next
         # one is tried. Only errors and timeouts move a request on (not 5xx
         # answers), and a POST only before any of it was sent
-        # (non_idempotent is left off), so no write is replayed.
+        # (non_idempotent is left off), so no write is replayed. A GET may
+        # move on after one read timeout, not two (next_upstream_timeout).
         proxy_connect_timeout 500ms;
         proxy_send_timeout 10s;
         proxy_read_timeout 15s;
         proxy_next_upstream error timeout;
         proxy_next_upstream_tries 3;
-        proxy_next_upstream_timeout 5s;
+        proxy_next_upstream_timeout 20s;
         proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
