@@ -103,7 +103,7 @@ node_start() {
     --network "$CLUSTER_NETWORK" --ip "$(node_ip "$n")" \
     "${NODE_EXCEPTION[@]}" --init --tmpfs /run:size=64m --tmpfs /tmp:size=256m \
     --memory "$NODE_MEMORY" --cpus "$NODE_CPUS" --pids-limit "$NODE_PIDS" \
-    --restart on-failure:3 --log-driver local \
+    --restart on-failure:3 --log-driver local --env DOCKER_TLS_CERTDIR= \
     --health-cmd 'docker version >/dev/null' --health-interval 5s --health-timeout 4s --health-retries 3 \
     --volume "$(node_volume "$n"):/var/lib/docker" \
     --mount "type=bind,source=$socket_dir,target=/run/desafios" \
