@@ -2,8 +2,10 @@
 # The cluster's nodes: three Docker engines, each in a container of its own
 # (a "node", standing for a machine), that form a swarm of three managers.
 # Source it after lib.sh, setup.sh (at the top level: it declares a map) and
-# cluster-lib.sh; it defines functions and runs nothing. What others call: nodes_up, nodes_down, node_dk N ARGS...,
-# node_trust, node_login N, node_engine_answers N, swarm_leader.
+# cluster-lib.sh; it defines functions and runs nothing; formation-lib.sh
+# forms the nodes into a swarm. What others call: node_dk N ARGS... (printed),
+# node_dkq (stdout dropped), node_docker N ARGS... (unprinted), node_name N,
+# node_trust, node_login N, node_engine_answers N, nodes_down.
 
 CHALLENGE=cluster
 NODE_MEMORY=${NODE_MEMORY:-3g}
