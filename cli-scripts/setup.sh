@@ -100,7 +100,8 @@ setup_base_images() {
 
 # The air-gapped stand-in of each official image.
 declare -A AIRGAP_IMAGE=([jre]=desafios/airgap-jre:25 [postgres]=desafios/airgap-postgres:15
-  [redis]=desafios/airgap-redis:7 [nginx]=desafios/airgap-nginx:1)
+  [redis]=desafios/airgap-redis:7 [nginx]=desafios/airgap-nginx:1
+  [dind]=desafios/airgap-dind:20)
 
 # pick_image VARIABLE OFFICIAL AIRGAP_NAME: sets and exports VARIABLE.
 pick_image() {

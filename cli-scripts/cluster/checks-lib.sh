@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The checks of cluster/verify.sh, each a predicate for lib.sh's check.
+# Source it after lib.sh, setup.sh, cluster-lib.sh and nodes-lib.sh.
+
+OVERLAY_CHECK=cluster-check
+OVERLAY_SERVER=cluster-check-server
+# Busybox's httpd and wget are in the project's air-gapped Java base.
+OVERLAY_IMAGE=${JAVA_BASE_IMAGE:-desafios/airgap-jre:25}
+OVERLAY_IMAGE=${OVERLAY_IMAGE#docker://}
+OVERLAY_FLAGS=(--label desafios.challenge=cluster-check --read-only --cap-drop ALL
+  --security-opt no-new-privileges --memory 32m --pids-limit 32 --tmpfs /tmp:size=1m)
+
+every_node_sees_the_swarm() {
+  local n
+  for n in 1 2 3; do
+    swarm_formed "$n" || { note "node $n sees:"; node_docker "$n" node ls >&2 || true; return 1; }
+  done
+}
+
+stores_label_on_node_1() {
+  [[ $(node_docker 1 node inspect -f '{{index .Spec.Labels "desafios.stores"}}' "$(node_name 1)") == true ]]
+}
+
+# Every node logs in to the registry (its CA from the trust folder) and pulls
+# the Java base by digest, when the registry and its list of digests exist.
+nodes_use_registry() {
+  local n image
+  image=$(awk '$1 == "jre" {print $2}' "$CLUSTER_STATE/digests" 2>/dev/null)
+  for n in 1 2 3; do
+    node_login "$n" || return 1
+    [[ -z $image ]] || node_dkq "$n" pull --quiet "$image" || return 1
+  done
+}
+
+# Loads an image from the host's engine into node N's unless it is there
+# (until the registry serves the cluster, this is how an image reaches a node).
+node_has_image() {
+  local n=$1 image=$2
+  node_docker "$n" image inspect "$image" >/dev/null 2>&1 && return 0
+  [[ ${QUIET:-0} == 1 ]] || printf '$ docker save %s | DOCKER_HOST=%s docker load\n' "$image" "$(node_docker_host "$n")"
+  docker save "$image" | node_docker "$n" load -q >/dev/null
+}
+
+# An attachable overlay network made on node 1 (a manager), a busybox httpd
+# on node 2, and wget from node 3 by the server's name on that network.
+overlay_between_nodes() {
+  local answer
+  node_has_image 2 "$OVERLAY_IMAGE" && node_has_image 3 "$OVERLAY_IMAGE" || return 1
+  overlay_check_cleanup
+  node_dkq 1 network create --driver overlay --attachable --label desafios.challenge=cluster-check "$OVERLAY_CHECK"
+  node_dkq 2 run --detach --name "$OVERLAY_SERVER" --network "$OVERLAY_CHECK" "${OVERLAY_FLAGS[@]}" "$OVERLAY_IMAGE" \
+    sh -c 'mkdir /tmp/www && hostname >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'
+  show "DOCKER_HOST=$(node_docker_host 3)" docker run --rm --network "$OVERLAY_CHECK" "$OVERLAY_IMAGE" wget -qO- "http://$OVERLAY_SERVER:8080/"
+  answer=$(retry 20 0.5 node_docker 3 run --rm --network "$OVERLAY_CHECK" "${OVERLAY_FLAGS[@]}" "$OVERLAY_IMAGE" \
+    timeout 5 wget -qO- "http://$OVERLAY_SERVER:8080/" 2>&1) || { note "no answer: $answer"; return 1; }
+  note "from node 3, the server on node 2 answered: $answer"
+  [[ $answer == "$(node_docker 2 inspect -f '{{.Config.Hostname}}' "$OVERLAY_SERVER")" ]]
+}
+
+overlay_check_cleanup() {
+  node_docker 2 rm --force "$OVERLAY_SERVER" >/dev/null 2>&1 || true
+  node_docker 1 network rm "$OVERLAY_CHECK" >/dev/null 2>&1 || true
+}
+
+# Inside each node, dockerd listens on no Docker API port (only swarm's 2377
+# and 7946, and ports that services publish; 127.0.0.11 is the host engine's
+# DNS for the node); no node publishes a port.
+no_engine_on_tcp() {
+  local n name listening
+  for n in 1 2 3; do
+    name=$(node_name "$n")
+    listening=$(docker exec "$name" ss -ltnH | awk '{print $4}' | sort -u | paste -sd' ')
+    note "$name listens on TCP: ${listening:-nothing}"
+    [[ " $listening " != *:2375\ * && " $listening " != *:2376\ * ]] || return 1
+    [[ -z $(docker port "$name") ]] || { note "$name publishes: $(docker port "$name")"; return 1; }
+  done
+}
+
+socket_dirs_root_only() {
+  local n
+  for n in 1 2 3; do [[ $(stat -c '%a %u' "$(node_socket_dir "$n")") == '700 0' ]] || return 1; done
+}
+
+entry_fronts_nodes() {
+  local conf n bindings address
+  running "$CLUSTER_ENTRY" || return 1
+  bindings=$(docker inspect -f '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}} {{end}}{{end}}' "$CLUSTER_ENTRY")
+  [[ -n $bindings ]] || return 1
+  for address in $bindings; do [[ $address == "$BIND_ADDRESS" ]] || return 1; done
+  conf=$(docker exec "$CLUSTER_ENTRY" cat /etc/nginx/nginx.conf)
+  for n in 1 2 3; do grep -q "server $(node_ip "$n"):8090 " <<<"$conf" || return 1; done
+  docker exec "$CLUSTER_ENTRY" nginx -t -q
+}

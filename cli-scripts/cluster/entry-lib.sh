@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The cluster's entry: one nginx (the project's nginx base, hardened as the
+# benchmarks' nginx) on the cluster network, published on $BIND_ADDRESS, in
+# front of the three nodes' host-mode ports, as a cloud load balancer would
+# be. Source it after lib.sh, setup.sh, cluster-lib.sh and nodes-lib.sh; it defines
+# functions and runs nothing. What others call: entry_up, entry_down.
+
+ENTRY_CONF="$CLUSTER_STATE/entry/nginx.conf"
+# The ports the swarm publishes in host mode on every node (swarm-lib.sh).
+ENTRY_GATEWAY_PORT=8090
+ENTRY_API_PORT=8093
+
+# Writes the entry's nginx.conf from the nodes' addresses.
+entry_config() {
+  local port n
+  install -d -m 0755 "$(dirname "$ENTRY_CONF")"
+  {
+    sed 's/^    //' <<'CONF'
+    # Written by cli-scripts/cluster/entry-lib.sh: the cluster's one entry.
+    # Non-root with a read-only root: pid and temp files under the /tmp tmpfs.
+    worker_processes 1;
+    pid /tmp/nginx.pid;
+    error_log stderr warn;
+    events { worker_connections 1024; }
+    http {
+        client_body_temp_path /tmp/client_body;
+        proxy_temp_path /tmp/proxy;
+        fastcgi_temp_path /tmp/fastcgi;
+        uwsgi_temp_path /tmp/uwsgi;
+        scgi_temp_path /tmp/scgi;
+        access_log /dev/stdout;
+        server_tokens off;
+        # A node that does not take the connection at once is skipped: the next
+        # one is tried. Only errors and timeouts move a request on (not 5xx
+        # answers), and a POST only before any of it was sent
+        # (non_idempotent is left off), so no write is replayed. A GET may
+        # move on after one read timeout, not two (next_upstream_timeout).
+        proxy_connect_timeout 500ms;
+        proxy_send_timeout 10s;
+        proxy_read_timeout 15s;
+        proxy_next_upstream error timeout;
+        proxy_next_upstream_tries 3;
+        proxy_next_upstream_timeout 20s;
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header Forwarded "";
+        proxy_set_header X-Real-IP "";
+CONF
+    for port in "$ENTRY_GATEWAY_PORT" "$ENTRY_API_PORT"; do
+      printf '    upstream nodes_%s {\n' "$port"
+      for n in 1 2 3; do printf '        server %s:%s max_fails=1 fail_timeout=10s;\n' "$(node_ip "$n")" "$port"; done
+      printf '    }\n    server {\n        listen %s;\n        location / { proxy_pass http://nodes_%s; }\n    }\n' "$port" "$port"
+    done
+    printf '}\n'
+  } >"$ENTRY_CONF.new"
+  chmod 0644 "$ENTRY_CONF.new"
+  mv "$ENTRY_CONF.new" "$ENTRY_CONF"
+}
+
+# Starts the entry, or leaves it running when its image and config are current.
+entry_up() {
+  local image sum
+  pick_image NGINX_IMAGE nginx:1-bookworm nginx
+  image=$NGINX_IMAGE
+  entry_config
+  sum=$(sha256sum "$ENTRY_CONF" | cut -c1-16)
+  if container_current "$CLUSTER_ENTRY" "$image" &&
+    [[ $(docker inspect -f '{{index .Config.Labels "desafios.config"}}' "$CLUSTER_ENTRY") == "$sum" ]]; then
+    note "$CLUSTER_ENTRY is running the current $image and config"
+    return 0
+  fi
+  port_free "$CLUSTER_PORT" CLUSTER_PORT "$CLUSTER_ENTRY"
+  port_free "$CLUSTER_API_PORT" CLUSTER_API_PORT "$CLUSTER_ENTRY"
+  remove_containers "$CLUSTER_ENTRY"
+  # shellcheck disable=SC2016 # the container's shell reads the pid file
+  dkq run --detach --name "$CLUSTER_ENTRY" --label desafios.challenge=cluster --label desafios.role=entry \
+    --label "desafios.config=$sum" --network "$CLUSTER_NETWORK" --ip "$CLUSTER_ENTRY_IP" --user 33:33 \
+    "${HARDENED[@]}" --memory 64m --cpus 1 --tmpfs /tmp:rw,noexec,nosuid,size=16m \
+    --health-cmd 'kill -0 "$(cat /tmp/nginx.pid)"' --health-interval 5s --health-timeout 2s --health-retries 3 \
+    --publish "$BIND_ADDRESS:$CLUSTER_PORT:$ENTRY_GATEWAY_PORT" --publish "$BIND_ADDRESS:$CLUSTER_API_PORT:$ENTRY_API_PORT" \
+    --volume "$ENTRY_CONF:/etc/nginx/nginx.conf:ro" "$image"
+  wait_healthy "$CLUSTER_ENTRY"
+}
+
+entry_down() {
+  remove_containers "$CLUSTER_ENTRY" || true
+  rm -rf "$(dirname "$ENTRY_CONF")"
+}
