@@ -11,6 +11,10 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ALL_SERVICES=(svc-api svc-poller svc-sqlite svc-users svc-orders svc-gateway)
+# Where Jib puts the images (the pom's image.prefix): desafios, or a registry's
+# repository for a push. BUILD_IMAGE_PREFIX builds elsewhere, leaving the
+# desafios/* images that running challenges use as they are.
+IMAGE_PREFIX=${BUILD_IMAGE_PREFIX:-$IMAGE_PREFIX}
 
 # Builds the given modules' images (all when none are given), each with its
 # application class archive: Jib builds the images, each image's JVM dumps the
@@ -38,9 +42,10 @@ jib_build() {
 # Maven's package and jib:dockerBuild (JIB_GOAL=jib:build pushes to a
 # registry instead), tests skipped, with the given arguments.
 jib_maven() {
-  local goal=${JIB_GOAL:-jib:dockerBuild}
-  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package "$goal"
-  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package "$goal")
+  local goal=${JIB_GOAL:-jib:dockerBuild} flags=(-B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE")
+  [[ $IMAGE_PREFIX == desafios ]] || flags+=(-Dimage.prefix="$IMAGE_PREFIX")
+  show ./mvnw "${flags[@]}" "$@" package "$goal"
+  (cd "$DESAFIOS_ROOT" && ./mvnw "${flags[@]}" "$@" package "$goal")
 }
 
 # Dumps the class archive of IMAGE (built without one) into

@@ -49,9 +49,9 @@ registry_push_services() {
   log=$(mktemp)
   for module in "${modules[@]}"; do rm -f "$DESAFIOS_ROOT/$module/target/jib-image.digest"; done
   note "credentials: DOCKER_CONFIG=$REGISTRY_PUSH_CONFIG; trust: MAVEN_OPTS=-Djavax.net.ssl.trustStore=$REGISTRY_TRUSTSTORE"
-  if ! DOCKER_CONFIG=$REGISTRY_PUSH_CONFIG JIB_GOAL=jib:build \
+  if ! DOCKER_CONFIG=$REGISTRY_PUSH_CONFIG JIB_GOAL=jib:build IMAGE_PREFIX=$REGISTRY_REPO \
     MAVEN_OPTS="${MAVEN_OPTS:-} -Djavax.net.ssl.trustStore=$REGISTRY_TRUSTSTORE -Djavax.net.ssl.trustStorePassword=changeit" \
-    jib_build "$list" -Djib.classArchive -Dimage.prefix="$REGISTRY_REPO" 2>&1 | tee "$log"; then
+    jib_build "$list" -Djib.classArchive 2>&1 | tee "$log"; then
     registry_push_failed "the images of $list (Jib)" "$log"
   fi
   rm -f "$log"
