@@ -21,10 +21,12 @@ registry_ca() {
 }
 
 # The server certificate: the registry's name, its address and 127.0.0.1 as
-# subject alternative names, signed by the CA; the key readable by the registry's uid only.
+# subject alternative names, signed by the CA; the key readable by the
+# registry's uid only. Made again when it no longer matches the CA or its key.
 registry_server_cert() {
   if [[ -s $REGISTRY_CERT && -s $REGISTRY_KEY ]] &&
-    openssl verify -CAfile "$REGISTRY_CA_CERT" "$REGISTRY_CERT" >/dev/null 2>&1; then
+    openssl verify -CAfile "$REGISTRY_CA_CERT" "$REGISTRY_CERT" >/dev/null 2>&1 &&
+    [[ $(openssl x509 -noout -pubkey -in "$REGISTRY_CERT") == "$(openssl pkey -pubout -in "$REGISTRY_KEY" 2>/dev/null)" ]]; then
     note "server certificate kept: $REGISTRY_CERT"
     return 0
   fi

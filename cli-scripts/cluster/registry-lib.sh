@@ -87,10 +87,24 @@ registry_run() {
       --volume "$REGISTRY_HTPASSWD:/auth/htpasswd:ro" \
       --health-cmd "$REGISTRY_HEALTH_CMD" --health-interval 3s --health-timeout 4s \
       --health-retries 3 --health-start-period 30s \
-      "$REGISTRY_IMAGE"
+      "$REGISTRY_IMAGE" ||
+      die "docker could not start $REGISTRY_NAME (its message is above); if $REGISTRY_IP is taken, see: docker network inspect $CLUSTER_NETWORK"
   fi
-  wait_healthy "$REGISTRY_NAME" ||
-    die "the registry $REGISTRY_NAME did not come up (its logs are above); fix what they name, then run: cluster/registry.sh down && cluster/registry.sh up"
+  registry_wait
+}
+
+# Waits until the registry is healthy (60 s); gives up at once when it has
+# exited for good (its restarts spent), with its last logs and one line.
+registry_wait() {
+  local try state start=$SECONDS
+  for ((try = 0; try < 240; try++)); do
+    state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$REGISTRY_NAME")
+    [[ $state == 'running healthy' ]] && { note "healthy: $REGISTRY_NAME ($((SECONDS - start)) s)"; return 0; }
+    [[ $state == exited* ]] && break
+    sleep 0.25
+  done
+  docker logs --tail 5 "$REGISTRY_NAME" >&2 || true
+  die "the registry $REGISTRY_NAME did not come up ($state; its last logs are above): fix what they name, then run cluster/registry.sh down && cluster/registry.sh up"
 }
 
 # The uid the image runs as: the stand-in's docker-registry (999), the official one's root.
@@ -165,7 +179,11 @@ registry_trust_and_login() {
 registry_down() {
   remove_containers "$REGISTRY_NAME"
   registry_hosts_remove
-  if [[ -d $REGISTRY_CERTS_D ]]; then show rm -rf "$REGISTRY_CERTS_D"; rm -rf "$REGISTRY_CERTS_D"; fi
+  if [[ -d $REGISTRY_CERTS_D ]]; then
+    show rm -rf "$REGISTRY_CERTS_D"
+    rm -rf "$REGISTRY_CERTS_D"
+    rmdir --ignore-fail-on-non-empty "${REGISTRY_CERTS_D%/*}"
+  fi
   # The nodes share the network: it goes only when nothing is attached.
   if docker network inspect "$CLUSTER_NETWORK" >/dev/null 2>&1 &&
     [[ $(docker network inspect -f '{{len .Containers}}' "$CLUSTER_NETWORK") == 0 ]]; then
