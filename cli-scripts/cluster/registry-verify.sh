@@ -83,10 +83,10 @@ root_only() {
 
 # Pushes everything again from the same commit and compares the digests.
 same_digests_again() {
-  local before start=$SECONDS
+  local before start=$SECONDS log=$REGISTRY_STATE/repush.log
   before=$(<"$REGISTRY_DIGESTS")
-  QUIET=1 registry_push_all >/dev/null
-  note "second build and push took $((SECONDS - start)) s"
+  QUIET=1 registry_push_all >"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
+  note "second build and push took $((SECONDS - start)) s (output: $log)"
   diff <(echo "$before") "$REGISTRY_DIGESTS" >&2
 }
 registry_push_all() {
