@@ -2,12 +2,17 @@
 # The cluster's image registry: a Distribution registry (registry:2, or the
 # air-gapped stand-in desafios/airgap-registry:2) at desafios-registry:5000 on
 # the cluster network, with TLS from a CA made here and htpasswd auth. Source
-# it after setup.sh and cluster-lib.sh; it defines functions and runs nothing.
+# it after setup.sh (build-images.sh, to push) and cluster-lib.sh; it defines
+# functions and runs nothing.
 #
 # What others call:
 #   registry_up                  creates or keeps everything below (idempotent)
 #   registry_down [--volumes]    removes it; --volumes also the data, the CA,
 #                                the password and the recorded digests
+#   registry_push_all [module...] builds the services, pushes them (Jib) and
+#                                the base images (the engine), records the
+#                                digests; needs build-images.sh sourced and
+#                                setup_all run
 #   registry_trust_and_login NODE_CONTAINER NODE_DOCKER_HOST
 #                                makes a node's engine trust the CA (its
 #                                /etc/docker/certs.d) and checks a login from it

@@ -37,6 +37,15 @@ registry_truststore() {
   mv "$tmp" "$REGISTRY_TRUSTSTORE"
 }
 
+# Builds the services, has Jib push them and the engine push the base images,
+# recording every digest. Needs setup_all run. `registry_push_all [module...]`
+registry_push_all() {
+  timed "Building images with Jib (${*:-all services})" build_images "$@"
+  timed "Pushing images to $REGISTRY with Jib (${*:-all services})" registry_push_services "$@"
+  timed "Pushing the base images to $REGISTRY" registry_push_bases
+  say "Digests recorded in $REGISTRY_DIGESTS"
+}
+
 # Jib builds and pushes the services (all when none are given) with their
 # class archives, which build_images has just dumped for the same commit.
 # `registry_push_services [module...]`

@@ -18,20 +18,12 @@ source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=registry-lib.sh
 source "$CLI_DIR/cluster/registry-lib.sh"
 
-registry_push_all() {
-  setup_all
-  timed "Building images with Jib (${*:-all services})" build_images "$@"
-  timed "Pushing images to $REGISTRY with Jib (${*:-all services})" registry_push_services "$@"
-  timed "Pushing the base images to $REGISTRY" registry_push_bases
-  say "Digests recorded in $REGISTRY_DIGESTS"
-}
-
 main() {
   local command=${1:-}
   (($#)) && shift
   case $command in
     up) setup_engine && timed "Starting the registry" registry_up ;;
-    push) registry_push_all "$@" ;;
+    push) setup_all && registry_push_all "$@" ;;
     down) setup_engine && registry_down "$@" ;;
     *) die "usage: registry.sh up | push [module...] | down [--volumes]" ;;
   esac
