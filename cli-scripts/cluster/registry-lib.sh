@@ -18,6 +18,8 @@
 #                                /etc/docker/certs.d) and checks a login from it
 #   registry_ref NAME            prints NAME's recorded reference by digest
 #                                (svc-api..., jre, postgres, redis, nginx)
+#   registry-verify.sh [--no-repush]  the registry's proofs, for cluster/verify.sh
+#                                (--no-repush skips the second build and push)
 #   REGISTRY_DOCKER_CONFIG       the Docker client config holding the login:
 #                                export DOCKER_CONFIG to it for
 #                                `docker service create --with-registry-auth`
