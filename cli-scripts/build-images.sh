@@ -2,12 +2,19 @@
 # Builds the service images with Jib (no Dockerfile) into the local engine:
 # desafios/svc-* tagged latest and the project version. With no arguments it
 # builds every service; `build-images.sh svc-api svc-poller` builds those.
-# Leaves the images in the engine and Maven's output under each module's target/.
+# With --push first, Jib then pushes them (jib:build) to the cluster's registry,
+# which cluster/registry.sh up must have started, and records their digests
+# (cluster/registry-push.sh). Leaves the images in the engine and Maven's
+# output under each module's target/.
 set -Eeuo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ALL_SERVICES=(svc-api svc-poller svc-sqlite svc-users svc-orders svc-gateway)
+# Where Jib puts the images (the pom's image.prefix): desafios, or a registry's
+# repository for a push. BUILD_IMAGE_PREFIX builds elsewhere, leaving the
+# desafios/* images that running challenges use as they are.
+IMAGE_PREFIX=${BUILD_IMAGE_PREFIX:-$IMAGE_PREFIX}
 
 # Builds the given modules' images (all when none are given), each with its
 # application class archive: Jib builds the images, each image's JVM dumps the
@@ -32,10 +39,13 @@ jib_build() {
   jib_maven -pl "$list" -am "$@"
 }
 
-# Maven's package and jib:dockerBuild, tests skipped, with the given arguments.
+# Maven's package and jib:dockerBuild (JIB_GOAL=jib:build pushes to a
+# registry instead), tests skipped, with the given arguments.
 jib_maven() {
-  show ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package jib:dockerBuild
-  (cd "$DESAFIOS_ROOT" && ./mvnw -B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE" "$@" package jib:dockerBuild)
+  local goal=${JIB_GOAL:-jib:dockerBuild} flags=(-B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE")
+  [[ $IMAGE_PREFIX == desafios ]] || flags+=(-Dimage.prefix="$IMAGE_PREFIX")
+  show ./mvnw "${flags[@]}" "$@" package "$goal"
+  (cd "$DESAFIOS_ROOT" && ./mvnw "${flags[@]}" "$@" package "$goal")
 }
 
 # Dumps the class archive of IMAGE (built without one) into
@@ -83,9 +93,17 @@ image_ids() {
 }
 
 main() {
+  local push=0
+  [[ ${1:-} == --push ]] && { push=1; shift; }
   setup_all
   timed "Building images with Jib (${*:-all services})" build_images "$@"
   image_ids "$@" | while read -r module id; do note "$IMAGE_PREFIX/$module:latest ${id:7:12}"; done
+  ((push)) || return 0
+  # shellcheck source=cluster/cluster-lib.sh
+  source "$CLI_DIR/cluster/cluster-lib.sh"
+  # shellcheck source=cluster/registry-lib.sh
+  source "$CLI_DIR/cluster/registry-lib.sh"
+  timed "Pushing images to $REGISTRY with Jib (${*:-all services})" registry_push_services "$@"
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then

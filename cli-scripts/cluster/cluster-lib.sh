@@ -32,3 +32,9 @@ node_ip() { echo "$CLUSTER_PREFIX.$((10 + $1))"; }
 node_socket_dir() { echo "$CLUSTER_STATE/nodes/$1"; }
 # DOCKER_HOST for node N's engine (a unix socket: no engine listens on TCP).
 node_docker_host() { echo "unix://$(node_socket_dir "$1")/docker.sock"; }
+
+# Creates the cluster network unless it exists (idempotent): a bridge with the
+# fixed subnet, so that --ip can give every member the same address each time.
+cluster_network() {
+  CHALLENGE=cluster ensure_network "$CLUSTER_NETWORK" --subnet "$CLUSTER_SUBNET"
+}
