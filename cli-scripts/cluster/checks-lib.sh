@@ -91,3 +91,38 @@ entry_fronts_nodes() {
   for n in 1 2 3; do grep -q "server $(node_ip "$n"):8090 " <<<"$conf" || return 1; done
   docker exec "$CLUSTER_ENTRY" nginx -t -q
 }
+
+# The nodes that run a service's tasks, one per line: `task_nodes swarm-users`.
+task_nodes() {
+  node_docker 1 service ps --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' "$1" |
+    awk '$2 == "Running" {print $1}' | sort -u
+}
+
+# Users and orders have tasks on at least two nodes each.
+tasks_spread() {
+  local service nodes
+  for service in swarm-users swarm-orders; do
+    nodes=$(task_nodes "$service")
+    note "$service runs on: $(paste -sd' ' <<<"$nodes")"
+    (($(grep -c . <<<"$nodes") >= 2)) || return 1
+  done
+}
+
+# Node 2's gateway (its host-mode port, on the cluster network) serves
+# requests with users replicas on other nodes: the overlay carries them.
+crosses_nodes() {
+  local served replica slot node others=0 i
+  for i in $(seq 12); do
+    http GET "http://$(node_ip 2):8090/api/users/1"
+    status_is 200 || return 1
+    served+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
+  done
+  for replica in $(grep . <<<"$served" | sort -u); do
+    slot=${replica##*-}
+    node=$(node_docker 1 service ps --filter desired-state=running --format '{{.Name}} {{.Node}}' swarm-users |
+      awk -v name="swarm-users.$slot" '$1 == name {print $2}')
+    note "node 2's gateway was answered by $replica, on $node"
+    [[ $node == "$(node_name 2)" ]] || others=$((others + 1))
+  done
+  ((others > 0))
+}

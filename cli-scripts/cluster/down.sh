@@ -2,14 +2,18 @@
 # Takes the cluster's nodes and entry down: removes the entry nginx and its
 # config, the three node containers, their volumes (each engine's images,
 # containers and swarm state: a node is a machine, and up.sh makes new ones
-# in seconds; with or without --volumes), their socket folders and the CA
-# copy they read, and the network desafios-cluster once nothing else is on
-# it (the registry may be). Keeps going past anything already gone.
+# in seconds; with or without --volumes), their socket folders, the CA copy
+# they read and the swarm's passwords (their databases went with the nodes),
+# the registry (with --volumes also its images, CA, password and the
+# digests), and the network desafios-cluster. Keeps going past anything
+# already gone.
 set -Eeuo pipefail
-# shellcheck source=../lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../build-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=cluster-lib.sh
 source "$CLI_DIR/cluster/cluster-lib.sh"
+# shellcheck source=registry-lib.sh
+source "$CLI_DIR/cluster/registry-lib.sh"
 # shellcheck source=nodes-lib.sh
 source "$CLI_DIR/cluster/nodes-lib.sh"
 # shellcheck source=entry-lib.sh
@@ -33,9 +37,12 @@ main() {
   say "Removing the cluster's entry and nodes"
   entry_down || failed=1
   nodes_down || failed=1
+  show rm -rf "$CLUSTER_STATE/secrets" "$CLUSTER_STATE/swarm-created-by-up"
+  rm -rf "$CLUSTER_STATE/secrets" "$CLUSTER_STATE/swarm-created-by-up"
+  registry_down "$@" || failed=1
   remove_cluster_network || failed=1
   ((failed == 0)) || die "some of the cluster could not be removed (above); run cluster/down.sh again"
-  say "Cluster nodes and entry removed"
+  say "Cluster removed"
 }
 
 main "$@"

@@ -90,7 +90,7 @@ swarm_label_stores() {
 nodes_up() {
   local n
   nodes_image
-  nodes_ensure_network
+  cluster_network
   node_trust
   for n in 1 2 3; do node_start "$n"; done
   for n in 1 2 3; do node_wait "$n"; done

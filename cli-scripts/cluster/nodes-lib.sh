@@ -51,16 +51,6 @@ nodes_image() {
   say "Node image: $NODE_IMAGE"
 }
 
-# The cluster network, unless it exists: a bridge of fixed addresses.
-nodes_ensure_network() {
-  if docker network inspect "$CLUSTER_NETWORK" >/dev/null 2>&1; then
-    note "network $CLUSTER_NETWORK exists"
-  else
-    dkq network create --driver bridge --subnet "$CLUSTER_SUBNET" \
-      --label desafios.challenge=cluster "$CLUSTER_NETWORK"
-  fi
-}
-
 # Copies the registry's CA certificate (when set-up has made it) where every
 # node reads it; engines read certs.d on each pull, so no node restarts.
 node_trust() {
@@ -83,7 +73,8 @@ node_login() {
     "$(node_docker_host "$n")" "$REGISTRY_USER" "$REGISTRY" "$REGISTRY_PASSWORD_FILE"
   local out
   # The client's warning about credentials stored unencrypted is kept for a failure.
-  out=$(node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" 2>&1) ||
+  # The login lands in the client's config: the registry's root-only one, never ~/.docker.
+  out=$(DOCKER_CONFIG="$REGISTRY_STATE/docker" node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" 2>&1) ||
     { err "node $n could not log in to $REGISTRY ($(tail -n 1 <<<"$out")); check that the registry runs, that the nodes have its CA ($NODE_TRUST_DIR) and that the password is its own"; return 1; }
 }
 

@@ -50,8 +50,31 @@ registry_push_all() {
 # class archives, which build_images has just dumped for the same commit.
 # `registry_push_services [module...]`
 registry_push_services() {
-  local modules=("$@") list module log
+  local modules=("$@") module
   ((${#modules[@]})) || modules=("${ALL_SERVICES[@]}")
+  registry_jib_push "${modules[@]}"
+  for module in "${modules[@]}"; do
+    registry_record "$module" "$REGISTRY_REPO/$module@$(<"$DESAFIOS_ROOT/$module/target/jib-image.digest")"
+  done
+}
+
+# A users image like the pushed one but for a label naming when it was made
+# (the same commit always builds the same digest; this one differs), pushed
+# for a rolling update; prints its reference by digest, records nothing.
+registry_push_rolled_users() {
+  local label
+  label="desafios.rolled=$(date +%s)"
+  say "Pushing svc-users again with the label $label" >&2
+  registry_jib_push svc-users -Djib.container.labels="$label" >&2
+  echo "$REGISTRY_REPO/svc-users@$(<"$DESAFIOS_ROOT/svc-users/target/jib-image.digest")"
+}
+
+# jib:build of modules with their class archives, and extra Maven arguments
+# after the modules: `registry_jib_push svc-users [-Dname=value...]`.
+registry_jib_push() {
+  local modules=() args=() list module log
+  while (($#)) && [[ $1 != -* ]]; do modules+=("$1"); shift; done
+  args=("$@")
   list=$(IFS=,; echo "${modules[*]}")
   registry_ready
   registry_truststore
@@ -60,13 +83,10 @@ registry_push_services() {
   note "credentials: DOCKER_CONFIG=$REGISTRY_PUSH_CONFIG; trust: MAVEN_OPTS=-Djavax.net.ssl.trustStore=$REGISTRY_TRUSTSTORE"
   if ! DOCKER_CONFIG=$REGISTRY_PUSH_CONFIG JIB_GOAL=jib:build IMAGE_PREFIX=$REGISTRY_REPO \
     MAVEN_OPTS="${MAVEN_OPTS:-} -Djavax.net.ssl.trustStore=$REGISTRY_TRUSTSTORE -Djavax.net.ssl.trustStorePassword=changeit" \
-    jib_build "$list" -Djib.classArchive 2>&1 | tee "$log"; then
+    jib_build "$list" -Djib.classArchive "${args[@]}" 2>&1 | tee "$log"; then
     registry_push_failed "the images of $list (Jib)" "$log"
   fi
   rm -f "$log"
-  for module in "${modules[@]}"; do
-    registry_record "$module" "$REGISTRY_REPO/$module@$(<"$DESAFIOS_ROOT/$module/target/jib-image.digest")"
-  done
 }
 
 # The host engine pushes the base images (all four when none are named).

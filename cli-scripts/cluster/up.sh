@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Brings the cluster up: three Docker engines in containers ("nodes") on the
-# bridge network desafios-cluster, formed into a swarm of three managers
-# (node 1 labelled for the stores), each trusting the registry's CA and
-# logged in to it when the registry runs, and the entry nginx in front of
-# them on $BIND_ADDRESS:$CLUSTER_PORT and :$CLUSTER_API_PORT. Idempotent: a
-# formed swarm is left as it is, a stopped node started. Leaves it all running;
-# cluster/down.sh removes it.
+# Brings the cluster up and deploys challenges 3 and 5 onto it: the registry
+# (desafios-registry:5000, TLS and a password) with the six service images
+# pushed by Jib and the base images by the engine, each recorded by digest;
+# three Docker engines in containers ("nodes") on the bridge network
+# desafios-cluster, formed into a swarm of three managers (node 1 labelled
+# for the stores), each trusting the registry's CA and logged in to it; the
+# entry nginx in front of them on $BIND_ADDRESS:$CLUSTER_PORT and
+# :$CLUSTER_API_PORT; then swarm/up.sh against node 1's engine, with the
+# images by digest and the gateway on every node. Idempotent: a formed swarm
+# and running services are left as they are, a stopped node started.
+# Leaves it all running; cluster/down.sh removes it.
 set -Eeuo pipefail
-# shellcheck source=../lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-# shellcheck source=../setup.sh
-source "$CLI_DIR/setup.sh"
+# shellcheck source=../build-images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=cluster-lib.sh
 source "$CLI_DIR/cluster/cluster-lib.sh"
+# shellcheck source=registry-lib.sh
+source "$CLI_DIR/cluster/registry-lib.sh"
 # shellcheck source=nodes-lib.sh
 source "$CLI_DIR/cluster/nodes-lib.sh"
 # shellcheck source=formation-lib.sh
@@ -23,17 +27,19 @@ source "$CLI_DIR/cluster/entry-lib.sh"
 main() {
   local start=$SECONDS n
   ((EUID == 0)) || die "the cluster needs root (its state folders are root-only); run it as root"
+  setup_all
+  timed "Starting the registry" registry_up
+  registry_push_all
   say "Three nodes, one swarm of three managers"
   nodes_up
-  if [[ -r $REGISTRY_PASSWORD_FILE ]] && running "$REGISTRY_NAME"; then
-    say "Every node logs in to the registry $REGISTRY"
-    for n in 1 2 3; do node_login "$n"; done
-  else
-    note "no registry running yet: the nodes will log in once it runs (node_login N)"
-  fi
+  say "Every node logs in to the registry $REGISTRY"
+  for n in 1 2 3; do node_login "$n"; done
   say "The entry: nginx in front of the three nodes"
   entry_up
-  say "Cluster up in $((SECONDS - start)) s: gateway http://$BIND_ADDRESS:$CLUSTER_PORT/, API http://$BIND_ADDRESS:$CLUSTER_API_PORT/"
+  say "Challenges 3 and 5 on the cluster's swarm (node 1's engine, images by digest)"
+  cluster_swarm_settings
+  "$CLI_DIR/swarm/up.sh"
+  say "Cluster up in $((SECONDS - start)) s: gateway $SWARM_URL/, API $SWARM_API_URL/"
 }
 
 main "$@"

@@ -3,8 +3,13 @@
 # sees, one leader, node 1 labelled for the stores; an overlay network made on
 # node 1 carries traffic between containers on two other nodes; the node
 # containers take exactly their documented exception and no engine listens on
-# TCP; the entry fronts the three nodes. Leaves only what up.sh made (its
-# check containers and network go). Exits non-zero on any failure.
+# TCP; the entry fronts the three nodes; the registry's proofs
+# (registry-verify.sh: TLS, passwords, the same digests from a second push);
+# users and orders spread over the nodes, a request crossing nodes; then
+# swarm/verify.sh through the entry (routes, replicas sharing their data, a
+# task killed, a rolling update to a users image pushed to the registry, a
+# broken update rolled back, the stores restarted). Leaves users on the
+# pushed image. Exits non-zero on any failure.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -40,7 +45,16 @@ main() {
     bash "$CLI_DIR/audit.sh" cluster
   say "The entry"
   check "the entry nginx runs, publishes only on $BIND_ADDRESS, and sends to the three nodes" entry_fronts_nodes
-  checks_done "cluster verify"
+  local failed=0
+  "$CLI_DIR/cluster/registry-verify.sh" || failed=1
+  say "The services on the cluster"
+  # From here on, docker speaks to node 1's engine (a manager).
+  cluster_swarm_settings
+  check "users and orders have tasks on at least two nodes each" tasks_spread
+  check "node 2's gateway is answered by users replicas on other nodes (overlay across nodes)" crosses_nodes
+  checks_done "cluster verify" || failed=1
+  SWARM_ROLL_IMAGE="env -u DOCKER_HOST bash $CLI_DIR/cluster/registry.sh rolled-users" "$CLI_DIR/swarm/verify.sh" || failed=1
+  ((failed == 0))
 }
 
 main "$@"
