@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.ConnectionPool;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
