@@ -30,7 +30,7 @@ request_id_propagated() {
   for name in desafio5-gateway desafio5-orders; do
     logs_have "$name" "\"requestId\":\"$RUN_ID\"" || { err "$name has no $RUN_ID in its log"; return 1; }
   done
-  for name in $(docker ps --format '{{.Names}}' --filter name=desafio5-users); do
+  for name in $(users_replicas); do
     users_logs+=$(docker logs "$name" 2>&1)
   done
   [[ $users_logs == *"\"requestId\":\"$RUN_ID\""* ]]
@@ -45,7 +45,7 @@ unreadable_stop_at_the_edge() {
   unreadable_bodies_refused "$GW/api/orders" '{"userId":1,"item":"unread","quantity":1,"unitPrice":"1.00"}' \
     -H "X-Request-Id: $id" || return 1
   logs_have desafio5-gateway "\"requestId\":\"$id\"" || return 1
-  for name in $(docker ps --format '{{.Names}}' --filter name=desafio5-users --filter name=desafio5-orders); do
+  for name in $(users_replicas) desafio5-orders; do
     ! logs_have "$name" "\"requestId\":\"$id\"" || { err "$name logged $id"; return 1; }
   done
   post_json "$GW/api/users" '{"name":null,"email":"ana-null@example.com"}'

@@ -96,7 +96,7 @@ main() {
   trap faults_finish EXIT
   say "Fault, challenge 5: upstreams killed, paused and stopped; the gateway stopped under load"
   faults_ensure_up 5 desafio5-users desafio5-orders desafio5-gateway
-  REPLICAS=$(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5 | grep -c '^desafio5-users' || true)
+  REPLICAS=$(users_replicas | grep -c . || true)
   # The first faults need users to be one container (restored on exit).
   ((REPLICAS <= 1)) || USERS_REPLICAS=1 "$CLI_DIR/desafio5/up.sh" >/dev/null
   dkq kill desafio5-users
