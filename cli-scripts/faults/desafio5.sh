@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Fault: challenge 5's gateway and its upstreams. users killed: the gateway
+# Fault: challenge 5's gateway, its upstreams and their databases. Each
+# database stopped (desafio5-stores.sh): its service answers 503 problems within
+# 3 s and its /health is DOWN; started again, no data lost. users killed: the gateway
 # answers 502/503 within a second; users paused: 504 within the gateway's
 # upstream timeout (3 s) plus a second; two users replicas, one stopped under
 # load (four GET loops, at most 20 a second each, at most 60 s): zero failed
@@ -22,6 +24,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
 # shellcheck source=desafio5-edge.sh
 source "$(dirname "${BASH_SOURCE[0]}")/desafio5-edge.sh"
+# shellcheck source=desafio5-stores.sh
+source "$(dirname "${BASH_SOURCE[0]}")/desafio5-stores.sh"
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
 REPLICAS=1
@@ -99,6 +103,8 @@ main() {
   REPLICAS=$(users_replicas | grep -c . || true)
   # The first faults need users to be one container (restored on exit).
   ((REPLICAS <= 1)) || USERS_REPLICAS=1 "$CLI_DIR/desafio5/up.sh" >/dev/null
+  stores_faults
+  say "Users killed, then paused"
   dkq kill desafio5-users
   check "users killed: the gateway answers a 502/503 problem within a second" \
     problem_within_a_second GET "$GW/api/users/1" '50[23]'
