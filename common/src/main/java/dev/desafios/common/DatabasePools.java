@@ -8,6 +8,10 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +29,8 @@ public final class DatabasePools {
      * sooner and go unchecked.
      */
     public static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(200);
+    /** How long a {@code /health} check waits for the database: inside every health probe's timeout. */
+    public static final Duration HEALTH_WAIT = Duration.ofMillis(1500);
     /** SQLState of a full disk (PostgreSQL's disk_full). */
     static final String DISK_FULL = "53100";
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
@@ -50,7 +56,10 @@ public final class DatabasePools {
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
         properties.setProperty("connectTimeout", "2");
-        properties.setProperty("loginTimeout", "3");
+        // The whole attempt, name lookup included: on an --internal network the lookup of a
+        // stopped database's name can go unanswered, and a request must still get its 503
+        // within the gateway's upstream deadline.
+        properties.setProperty("loginTimeout", "2");
         properties.setProperty("socketTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
         var opened = new AtomicLong();
@@ -118,11 +127,26 @@ public final class DatabasePools {
         return Problem.unavailable(store + " is unavailable");
     }
 
-    /** True when one short round trip succeeds within a second: a {@code /health} check. */
+    /**
+     * True when one short round trip succeeds within {@link #HEALTH_WAIT}: a {@code /health}
+     * check. A database that cannot be reached is DOWN at the deadline, not when the attempt to
+     * reach it gives up (it goes on, bounded by its own timeouts, on a thread of its own).
+     */
     public static boolean answers(ConnectionPool pool) {
+        var answer = new CompletableFuture<Boolean>();
+        Thread.ofVirtual().name("postgres-health").start(() -> {
+            try {
+                answer.complete(pool.withConnection(connection -> connection.isValid(1)));
+            } catch (SQLException | RuntimeException e) {
+                answer.complete(false);
+            }
+        });
         try {
-            return pool.withConnection(connection -> connection.isValid(1));
-        } catch (SQLException e) {
+            return answer.get(HEALTH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
