@@ -110,6 +110,8 @@ main() {
     problem_within_a_second GET "$GW/api/users/1" '50[23]'
   dkq start desafio5-users
   wait_healthy desafio5-users
+  # The gateway has users back in rotation first: a pause must meet a call in flight, not an address set aside.
+  retry 40 0.25 eval 'http GET "$GW/api/users/1"; status_is 200'
   dkq pause desafio5-users
   http GET "$GW/api/users/1"
   note "users paused: GET /api/users/1 -> $HTTP_STATUS in $HTTP_SECONDS s"
