@@ -12,10 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Orders in memory (challenge 4, and any run without {@code DB_URL}), at most {@code max} of them,
- * in id order, with an index by user: each user's orders in a list of their own, so that a page of one user's orders costs what it returns, never a
- * scan of every order. Nothing is removed and an id is used only by a stored order, so order
- * {@code n} sits at index {@code n - 1}. An insert takes a lock (the capacity check, the id and both
- * lists are one step: the count never passes the maximum); reads take no lock.
+ * in id order, with an index by user: each user's orders in a list of their own, so that a page of
+ * one user's orders costs what it returns, never a scan of every order. Nothing is removed and an
+ * id is used only by a stored order, so order {@code n} sits at index {@code n - 1}. An insert
+ * takes a lock (the capacity check, the id and both lists are one step: the count never passes the
+ * maximum); reads take no lock.
  */
 final class InMemoryOrderStore implements OrderStore {
     private final AppendOnlyList<Order> byId = new AppendOnlyList<>(64);

@@ -3,8 +3,8 @@ package dev.desafios.orders;
 import java.util.Map;
 
 /**
- * OrdersBadInputTest again with {@code DB_URL} set, against the real PostgreSQL: bad input to POST /orders, the
- * same answers from a database.
+ * OrdersBadInputTest again with {@code DB_URL} set, against the real PostgreSQL: bad input to POST
+ * /orders, the same answers from a database.
  */
 class OrdersBadInputPostgresIT extends OrdersBadInputTest {
     @Override

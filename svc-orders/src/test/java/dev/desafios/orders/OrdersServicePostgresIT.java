@@ -4,8 +4,8 @@ import com.eclipsesource.json.JsonObject;
 import java.util.Map;
 
 /**
- * OrdersServiceTest again with {@code DB_URL} set, against the real PostgreSQL: create, total, embed, list, filter, the
- * same answers from a database.
+ * OrdersServiceTest again with {@code DB_URL} set, against the real PostgreSQL: create, total,
+ * embed, list, filter, the same answers from a database.
  */
 class OrdersServicePostgresIT extends OrdersServiceTest {
     @Override

@@ -13,11 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Users in memory (challenge 4, and any run without {@code DB_URL}), at most {@code max} of them,
- * in id order. Nothing is ever removed and an id is used only by a stored user, so user {@code n} sits at index {@code n - 1}: finding one and
- * reading a page cost what they return, not the size of the store. An insert takes a lock so that
- * the e-mail check, the capacity check and the id are one step (no duplicate and no user past the
- * maximum slips in between); reads take no lock. A lock, not {@code synchronized}, lets virtual
- * threads unmount.
+ * in id order. Nothing is ever removed and an id is used only by a stored user, so user {@code n}
+ * sits at index {@code n - 1}: finding one and reading a page cost what they return, not the size
+ * of the store. An insert takes a lock so that the e-mail check, the capacity check and the id are
+ * one step (no duplicate and no user past the maximum slips in between); reads take no lock. A
+ * lock, not {@code synchronized}, lets virtual threads unmount.
  */
 final class InMemoryUserStore implements UserStore {
 

@@ -4,8 +4,8 @@ import com.eclipsesource.json.JsonObject;
 import java.util.Map;
 
 /**
- * UsersServiceTest again with {@code DB_URL} set, against the real PostgreSQL: create, read, list, duplicates and the replica header, the
- * same answers from a database.
+ * UsersServiceTest again with {@code DB_URL} set, against the real PostgreSQL: create, read, list,
+ * duplicates and the replica header, the same answers from a database.
  */
 class UsersServicePostgresIT extends UsersServiceTest {
     @Override

@@ -43,7 +43,7 @@ public record TestDatabase(String url, String user, String passwordFile) {
         return new TestDatabase(env.get("TEST_PG_URL"), env.get("TEST_PG_USER"), env.get("TEST_PG_PASSWORD_FILE"));
     }
 
-    /** A service's environment for this database ({@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD_FILE}), plus the overrides. */
+    /** A service's environment for this database ({@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD_FILE}) and the overrides. */
     public Map<String, String> serviceEnv(Map<String, String> overrides) {
         var env = new HashMap<String, String>(Map.of(
                 "DB_URL", url,
