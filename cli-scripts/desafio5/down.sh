@@ -11,7 +11,14 @@ main() {
   say "Challenge 5: removing containers and networks"
   local replicas
   mapfile -t replicas < <(users_replicas --all)
-  remove_containers desafio5-gateway desafio5-orders "${replicas[@]}" desafio5-users-db desafio5-orders-db
+  remove_containers desafio5-gateway desafio5-orders "${replicas[@]}"
+  # The databases stop first (a clean shutdown, within docker's 10 s), then go: a forced
+  # removal would be a crash, recovered from at the next start.
+  local db
+  for db in desafio5-users-db desafio5-orders-db; do
+    ! running "$db" || dkq stop "$db"
+  done
+  remove_containers desafio5-users-db desafio5-orders-db
   remove_networks desafio5-edge desafio5-internal desafio5-users-data desafio5-orders-data
   if [[ ${1:-} == --volumes ]]; then
     say "Challenge 5: removing the volumes and their passwords (the data is gone)"
