@@ -98,7 +98,8 @@ audit_loopback() {
   fi
 }
 
-# Challenge 5: the internal network is --internal and only the gateway publishes.
+# Challenge 5: the internal network is --internal, only the gateway publishes,
+# and each database is reached by its own service only.
 audit_challenge5() {
   docker network inspect desafio5-internal >/dev/null 2>&1 || return 0
   [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true ]] || finding desafio5-internal "not --internal"
@@ -113,6 +114,32 @@ audit_challenge5() {
   local c
   for c in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
     [[ $c == desafio5-gateway || -z $(docker port "$c") ]] || finding "$c" "publishes a port (only the gateway may)"
+  done
+  audit_challenge5_databases
+}
+
+# Database per service: each database on its own --internal network, joined
+# by its service only; proved by the networks each container is on and by
+# connection attempts from inside the others (no answer: exit 4, db_reach).
+audit_challenge5_databases() {
+  local service other net c networks from
+  for service in users orders; do
+    net=desafio5-$service-data
+    docker network inspect "$net" >/dev/null 2>&1 || continue
+    [[ $(docker network inspect -f '{{.Internal}}' "$net") == true ]] || finding "$net" "not --internal"
+    [[ $service == users ]] && other=orders || other=users
+    for c in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
+      networks=" $(field "$c" '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}')"
+      [[ $networks != *" $net "* || $c == "desafio5-$service-db" || $c =~ ^desafio5-$service(-[0-9])?$ ]] ||
+        finding "$c" "is on $net, the network of $service's database"
+    done
+    [[ $(field "desafio5-$service-db" '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}') == "$net " ]] ||
+      finding "desafio5-$service-db" "is on other networks than $net"
+    for from in desafio5-gateway "desafio5-$other"; do
+      running "$from" && running "desafio5-$service-db" || continue
+      [[ $(db_reach "$from" "desafio5-$service-db" "$net") == 4 ]] ||
+        finding "$from" "reaches desafio5-$service-db, the database of $service"
+    done
   done
 }
 

@@ -141,6 +141,56 @@ PG_HEALTH_CMD='psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1'
 # shellcheck disable=SC2016
 REDIS_HEALTH_CMD='REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG'
 
+# The stores' uid: postgres and redis in the official images (and the stand-ins).
+STORE_UID=999
+# Same hardening as the services; running as the image's own uid on a volume it
+# already owns, a store needs no capability back.
+STORE_RUN_FLAGS=(--user "$STORE_UID:$STORE_UID" "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --cpus 1
+  --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
+
+# Starts a hardened PostgreSQL (user and database app, alias db, data in the
+# volume, password from the file) unless it already runs the current image:
+# `run_postgres NAME NETWORK VOLUME PASSWORD_FILE`. The health check goes
+# through TCP: during its first initialisation the image runs a temporary
+# server on the Unix socket only, which must not count as ready.
+run_postgres() {
+  local name=$1 network=$2 volume=$3 password_file=$4
+  container_current "$name" "$POSTGRES_IMAGE" && { note "$name is already running"; return 0; }
+  remove_containers "$name"
+  dkq run --detach --name "$name" --hostname "$name" --network "$network" --network-alias db \
+    --label "desafios.challenge=$CHALLENGE" "${STORE_RUN_FLAGS[@]}" \
+    --memory 512m --tmpfs "/var/run/postgresql:rw,noexec,nosuid,size=1m,uid=$STORE_UID,gid=$STORE_UID" \
+    --volume "$volume:/var/lib/postgresql/data" \
+    --volume "$password_file:/run/secrets/db_password:ro" \
+    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
+    --health-cmd "$PG_HEALTH_CMD" \
+    "$POSTGRES_IMAGE"
+}
+
+# A database password, written once in two copies, each owned by its reader:
+# DIR/NAME.postgres (the database, uid 999) and DIR/NAME.service (the Java
+# service, uid 1000): `ensure_db_password DIR NAME VOLUME`. A volume whose
+# password is gone cannot be opened: one line says how to start afresh.
+ensure_db_password() {
+  local dir=$1 name=$2 volume=$3 password
+  [[ -f $dir/$name.postgres && -f $dir/$name.service ]] && return 0
+  if docker volume inspect "$volume" >/dev/null 2>&1; then
+    die "the volume $volume exists but its password is gone; remove it with desafio$CHALLENGE/down.sh --volumes"
+  fi
+  say "Generating the password $dir/$name (mode 0400, owned by the reading uid)"
+  password=$(new_password)
+  printf '%s' "$password" | write_secret "$dir/$name.postgres" "$STORE_UID"
+  printf '%s' "$password" | write_secret "$dir/$name.service" 1000
+}
+
+# Connects a container to one more network (with an alias) unless it is on it:
+# `join_network NETWORK CONTAINER [ALIAS]`. docker run joins one network only.
+join_network() {
+  local network=$1 name=$2 alias=${3:-}
+  docker inspect -f '{{json .NetworkSettings.Networks}}' "$name" | grep -q "\"$network\"" && return 0
+  dkq network connect ${alias:+--alias "$alias"} "$network" "$name"
+}
+
 # Starts a hardened Java service container, or leaves it running when it
 # already runs the current image: `run_service NAME IMAGE [docker run options...]`.
 run_service() {
@@ -253,6 +303,23 @@ problem_within_a_second() {
 # in time. `URL_TO_PROBE=URL probe_exit docker exec NAME` prints the exit code.
 PROBE=(java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx16m -cp '/app/libs/*' dev.desafios.common.HealthProbe)
 probe_exit() { "$@" "${PROBE[@]}" "${URL_TO_PROBE}" >/dev/null 2>&1 && echo 0 || echo $?; }
+
+# Challenge 5's users replicas (desafio5-users, desafio5-users-2 ... -9), not
+# its users database: the running ones, or all with `users_replicas --all`.
+users_replicas() {
+  docker ps ${1:+"$1"} --format '{{.Names}}' --filter label=desafios.challenge=5 | grep -E '^desafio5-users(-[0-9])?$' || true
+}
+
+# What a connection from container FROM to port 5432 of container DB, at DB's
+# address on NETWORK, comes to, as the probe's exit code (probe_exit): 1 a
+# server answered (not HTTP: PostgreSQL closes on the GET), 4 no answer in
+# time (the packets are dropped). `db_reach FROM DB NETWORK`.
+db_reach() {
+  local from=$1 db=$2 network=$3 ip
+  ip=$(docker inspect -f "{{with index .NetworkSettings.Networks \"$network\"}}{{.IPAddress}}{{end}}" "$db")
+  [[ -n $ip ]] || { echo none; return; }
+  URL_TO_PROBE="http://$ip:5432/" probe_exit docker exec "$from"
+}
 
 # GETs the URL N times and prints which replicas answered (X-Served-By); true
 # when at least two did: `served_by_several URL N`.

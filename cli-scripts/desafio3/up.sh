@@ -10,7 +10,7 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 CHALLENGE=3
 SECRETS=$(secrets_dir 3)
-DB_UID=999      # postgres and redis in the official images (and the stand-ins)
+DB_UID=$STORE_UID   # postgres and redis in the official images (and the stand-ins)
 API_UID=1000    # the services' user (Jib)
 
 # One password per store, written once; each reader gets its own copy.
@@ -33,30 +33,16 @@ ensure_secrets() {
     "$redis_password" | write_secret "$SECRETS/redis.conf" "$DB_UID"
 }
 
-# Same hardening as the services; running as the image's own uid 999 on a volume
-# it already owns, neither store needs any capability back.
-STORE_FLAGS=(--label desafios.challenge=3 --network desafio3-net --user "$DB_UID:$DB_UID"
-  "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --cpus 1
-  --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
-
-# The health check goes through TCP: during its first initialisation the image
-# runs a temporary server on the Unix socket only, which must not count as ready.
+# The database: lib.sh's hardened PostgreSQL, on this challenge's network.
 run_db() {
-  container_current desafio3-db "$POSTGRES_IMAGE" && { note "desafio3-db is already running"; return 0; }
-  remove_containers desafio3-db
-  dkq run --detach --name desafio3-db --hostname desafio3-db --network-alias db "${STORE_FLAGS[@]}" \
-    --memory 512m --tmpfs "/var/run/postgresql:rw,noexec,nosuid,size=1m,uid=$DB_UID,gid=$DB_UID" \
-    --volume desafio3-pgdata:/var/lib/postgresql/data \
-    --volume "$SECRETS/db_password.postgres:/run/secrets/db_password:ro" \
-    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd "$PG_HEALTH_CMD" \
-    "$POSTGRES_IMAGE"
+  run_postgres desafio3-db desafio3-net desafio3-pgdata "$SECRETS/db_password.postgres"
 }
 
 run_cache() {
   container_current desafio3-cache "$REDIS_IMAGE" && { note "desafio3-cache is already running"; return 0; }
   remove_containers desafio3-cache
-  dkq run --detach --name desafio3-cache --hostname desafio3-cache --network-alias cache "${STORE_FLAGS[@]}" \
+  dkq run --detach --name desafio3-cache --hostname desafio3-cache --network desafio3-net --network-alias cache \
+    --label desafios.challenge=3 "${STORE_RUN_FLAGS[@]}" \
     --memory 128m --volume desafio3-redisdata:/data \
     --volume "$SECRETS/redis.conf:/usr/local/etc/redis/redis.conf:ro" \
     --health-cmd "$REDIS_HEALTH_CMD" \

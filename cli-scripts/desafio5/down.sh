@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Challenge 5: removes the gateway, orders, every users replica and both
-# networks (it has no volumes; --volumes is accepted for symmetry).
+# Challenge 5: removes the gateway, orders, every users replica, both
+# databases and the four networks; keeps the databases' volumes
+# (desafio5-users-pgdata, desafio5-orders-pgdata) and their passwords unless
+# --volumes is given (then both go, together).
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -8,10 +10,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 main() {
   say "Challenge 5: removing containers and networks"
   local replicas
-  replicas=$(docker ps --all --format '{{.Names}}' --filter label=desafios.challenge=5 | grep '^desafio5-users' || true)
-  # shellcheck disable=SC2086 # one name per replica
-  remove_containers desafio5-gateway desafio5-orders $replicas
-  remove_networks desafio5-edge desafio5-internal
+  mapfile -t replicas < <(users_replicas --all)
+  remove_containers desafio5-gateway desafio5-orders "${replicas[@]}"
+  # The databases stop first (a clean shutdown, within docker's 10 s), then go: a forced
+  # removal would be a crash, recovered from at the next start.
+  local db
+  for db in desafio5-users-db desafio5-orders-db; do
+    ! running "$db" || dkq stop "$db"
+  done
+  remove_containers desafio5-users-db desafio5-orders-db
+  remove_networks desafio5-edge desafio5-internal desafio5-users-data desafio5-orders-data
+  if [[ ${1:-} == --volumes ]]; then
+    say "Challenge 5: removing the volumes and their passwords (the data is gone)"
+    remove_volumes desafio5-users-pgdata desafio5-orders-pgdata
+    show rm -rf "$(secrets_dir 5)"
+    rm -rf "$(secrets_dir 5)"
+  else
+    note "volumes desafio5-users-pgdata, desafio5-orders-pgdata and their passwords kept; down.sh --volumes removes them"
+  fi
 }
 
 main "$@"

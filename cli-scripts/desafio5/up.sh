@@ -2,40 +2,71 @@
 # Challenge 5: users and orders on the internal network desafio5-internal
 # (created --internal: no route out, nothing published); the gateway on it and
 # on desafio5-edge, published on $BIND_ADDRESS:$D5_PORT, is the only way in.
-# USERS_REPLICAS=N starts N users containers under the one alias users.
-# Idempotent. Leaves both networks and the containers running.
+# Each service owns its data (database per service): desafio5-users-db on the
+# internal network desafio5-users-data (volume desafio5-users-pgdata), reached
+# by users only; desafio5-orders-db on desafio5-orders-data (volume
+# desafio5-orders-pgdata), reached by orders only. USERS_REPLICAS=N (default 2)
+# starts N users containers under the one alias users, all on the one users
+# database. Passwords are generated on the first run into files outside git.
+# Idempotent. Leaves the networks, volumes, secrets and containers.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 CHALLENGE=5
-USERS_REPLICAS=${USERS_REPLICAS:-1}
+USERS_REPLICAS=${USERS_REPLICAS:-2}
+SECRETS=$(secrets_dir 5)
 
 # desafio5-users, desafio5-users-2, ... desafio5-users-N.
 users_name() { if (($1 == 1)); then echo desafio5-users; else echo "desafio5-users-$1"; fi; }
+
+# The service's database settings (common's DatabaseSettings): its own db, its own password file.
+db_env() {
+  printf '%s\n' --env DB_URL=jdbc:postgresql://db:5432/app --env DB_USER=app \
+    --env DB_PASSWORD_FILE=/run/secrets/db_password --volume "$SECRETS/$1_db_password.service:/run/secrets/db_password:ro"
+}
+
+# Each database on its own --internal network, with its own volume and password.
+databases_up() {
+  local service
+  for service in users orders; do
+    ensure_network "desafio5-$service-data" --internal
+    ensure_db_password "$SECRETS" "${service}_db_password" "desafio5-$service-pgdata"
+    ensure_volume "desafio5-$service-pgdata"
+    run_postgres "desafio5-$service-db" "desafio5-$service-data" "desafio5-$service-pgdata" \
+      "$SECRETS/${service}_db_password.postgres"
+  done
+  wait_healthy desafio5-users-db desafio5-orders-db
+}
+
+# A service starts on its data network (its database is there from the first
+# try) and joins the internal one, under its alias, right after.
+run_backend() {
+  local name=$1 service=$2 image=$3 alias=$4 env; shift 4
+  mapfile -t env < <(db_env "$service")
+  run_service "$name" "$IMAGE_PREFIX/$image" --network "desafio5-$service-data" "${env[@]}" "$@"
+  join_network desafio5-internal "$name" "$alias"
+}
 
 main() {
   [[ $USERS_REPLICAS =~ ^[1-9]$ ]] || die "USERS_REPLICAS=$USERS_REPLICAS: expected 1 to 9"
   setup_all
   ensure_images svc-users svc-orders svc-gateway
-  say "Challenge 5: users ($USERS_REPLICAS) and orders behind the gateway"
+  say "Challenge 5: users ($USERS_REPLICAS) and orders, each with its own PostgreSQL, behind the gateway"
   port_free "$D5_PORT" D5_PORT desafio5-gateway
   ensure_network desafio5-edge
   ensure_network desafio5-internal --internal
+  databases_up
   local i names=()
   for ((i = 1; i <= USERS_REPLICAS; i++)); do
     names+=("$(users_name "$i")")
-    run_service "$(users_name "$i")" "$IMAGE_PREFIX/svc-users" --network desafio5-internal --network-alias users
+    run_backend "$(users_name "$i")" users svc-users users
   done
   # Replicas beyond USERS_REPLICAS from an earlier run are removed.
   for ((i = USERS_REPLICAS + 1; i <= 9; i++)); do remove_containers "$(users_name "$i")"; done
-  run_service desafio5-orders "$IMAGE_PREFIX/svc-orders" --network desafio5-internal --network-alias orders \
-    --env USERS_URL=http://users:8080
+  run_backend desafio5-orders orders svc-orders orders --env USERS_URL=http://users:8080
   run_service desafio5-gateway "$IMAGE_PREFIX/svc-gateway" --network desafio5-edge \
     --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080
-  # docker run joins one network; the second is connected afterwards.
-  if ! docker inspect -f '{{json .NetworkSettings.Networks}}' desafio5-gateway | grep -q '"desafio5-internal"'; then
-    dkq network connect desafio5-internal desafio5-gateway
-  fi
+  join_network desafio5-internal desafio5-gateway
   wait_healthy "${names[@]}" desafio5-orders desafio5-gateway
   say "Challenge 5 is up: curl http://$BIND_ADDRESS:$D5_PORT/api/users/1/orders"
 }

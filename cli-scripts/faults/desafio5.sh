@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Fault: challenge 5's gateway and its upstreams. users killed: the gateway
+# Fault: challenge 5's gateway, its upstreams and their databases. Each
+# database stopped (desafio5-stores.sh): its service answers 503 problems within
+# 3 s and its /health is DOWN; started again, no data lost. users killed: the gateway
 # answers 502/503 within a second; users paused: 504 within the gateway's
 # upstream timeout (3 s) plus a second; two users replicas, one stopped under
 # load (four GET loops, at most 20 a second each, at most 60 s): zero failed
@@ -22,6 +24,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
 # shellcheck source=desafio5-edge.sh
 source "$(dirname "${BASH_SOURCE[0]}")/desafio5-edge.sh"
+# shellcheck source=desafio5-stores.sh
+source "$(dirname "${BASH_SOURCE[0]}")/desafio5-stores.sh"
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
 REPLICAS=1
@@ -96,14 +100,18 @@ main() {
   trap faults_finish EXIT
   say "Fault, challenge 5: upstreams killed, paused and stopped; the gateway stopped under load"
   faults_ensure_up 5 desafio5-users desafio5-orders desafio5-gateway
-  REPLICAS=$(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5 | grep -c '^desafio5-users' || true)
+  REPLICAS=$(users_replicas | grep -c . || true)
   # The first faults need users to be one container (restored on exit).
   ((REPLICAS <= 1)) || USERS_REPLICAS=1 "$CLI_DIR/desafio5/up.sh" >/dev/null
+  stores_faults
+  say "Users killed, then paused"
   dkq kill desafio5-users
   check "users killed: the gateway answers a 502/503 problem within a second" \
     problem_within_a_second GET "$GW/api/users/1" '50[23]'
   dkq start desafio5-users
   wait_healthy desafio5-users
+  # The gateway has users back in rotation first: a pause must meet a call in flight, not an address set aside.
+  retry 40 0.25 eval 'http GET "$GW/api/users/1"; status_is 200'
   dkq pause desafio5-users
   http GET "$GW/api/users/1"
   note "users paused: GET /api/users/1 -> $HTTP_STATUS in $HTTP_SECONDS s"

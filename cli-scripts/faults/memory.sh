@@ -15,7 +15,8 @@
 # restarts.
 # Brings the challenge up when it is not running (and down again on exit);
 # removes the notes it wrote (users and orders have no DELETE: their 100
-# each stay, in memory, until the container goes).
+# each stay until the container goes on challenge 4, in memory, and until
+# down.sh --volumes on challenge 5, in its databases).
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -90,6 +91,21 @@ big_notes() {
 # Appends COUNT copies of TEXT: `times TEXT COUNT`.
 times() { local out='' i; for ((i = 0; i < $2; i++)); do out+=$1; done; printf '%s' "$out"; }
 
+# The offset of the entry with this id in a list by id: `offset_of URL ID`. In
+# memory entry n is at offset n - 1; a database may skip ids (a sequence moves
+# on for an insert that failed, and by up to 32 after a crash), so from there
+# the guess moves back by what the entry found there is past the id.
+offset_of() {
+  local url=$1 id=$2 offset=$(($2 - 1)) found i
+  for ((i = 0; i < 20 && offset >= 0; i++)); do
+    http GET "$url?limit=1&offset=$offset"
+    found=$(json_number "$HTTP_BODY" id)
+    [[ -n $found && $found -gt $id ]] || break
+    offset=$((offset - (found - id)))
+  done
+  echo "$offset"
+}
+
 # 100 users and 100 orders of line separators between two letters (U+2028,
 # three bytes in and six out in JSON: the writer's worst case; a name or item
 # of nothing else is blank once stripped) with the longest e-mail; sets
@@ -107,7 +123,8 @@ largest_users_and_orders() {
     status_is 201 || { note "POST $ORDERS_PATH: $HTTP_STATUS $HTTP_BODY"; return 1; }
     id=$(json_number "$HTTP_BODY" id) first_order=${first_order:-$id}
   done
-  USERS_PAGE="$USERS_PATH?limit=100&offset=$((first_user - 1))" ORDERS_PAGE="$ORDERS_PATH?limit=100&offset=$((first_order - 1))"
+  USERS_PAGE="$USERS_PATH?limit=100&offset=$(offset_of "http://$BIND_ADDRESS:$USERS_PORT$USERS_PATH" "$first_user")"
+  ORDERS_PAGE="$ORDERS_PATH?limit=100&offset=$(offset_of "http://$BIND_ADDRESS:$ORDERS_PORT$ORDERS_PATH" "$first_order")"
   http GET "http://$BIND_ADDRESS:$USERS_PORT$USERS_PAGE"
   [[ $(json_number "$HTTP_BODY" id) == "$first_user" ]] || return 1
   local users_bytes=${#HTTP_BODY}

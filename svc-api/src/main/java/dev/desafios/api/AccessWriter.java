@@ -1,5 +1,7 @@
 package dev.desafios.api;
 
+import dev.desafios.common.ConnectionPool;
+import dev.desafios.common.DatabasePools;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
@@ -300,10 +302,6 @@ final class AccessWriter {
 
     /** The exception and, when it wraps one, its root cause: "Could not get a resource" alone says little. */
     static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e) : e + " <- " + root;
+        return DatabasePools.describe(e);
     }
 }

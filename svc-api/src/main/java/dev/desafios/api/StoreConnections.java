@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.ConnectionPool;
 import redis.clients.jedis.JedisPool;
 
 /**

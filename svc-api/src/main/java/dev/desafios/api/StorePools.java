@@ -1,11 +1,8 @@
 package dev.desafios.api;
 
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLNonTransientConnectionException;
+import dev.desafios.common.ConnectionPool;
+import dev.desafios.common.DatabasePools;
 import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.pool2.PooledObject;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -20,15 +17,10 @@ import redis.clients.jedis.JedisPoolConfig;
  * One pair per kind of work ({@link StoreConnections}), each session named after its kind.
  */
 final class StorePools {
-    /** How long a request waits for a free connection before it gets a 503. */
-    static final Duration BORROW_TIMEOUT = Duration.ofSeconds(2);
-    /**
-     * A pooled connection idle for longer than this is checked (a round trip) before use. A
-     * {@code docker restart} of a store takes longer, so a connection it broke is always checked
-     * and replaced rather than failing a request; under load connections are reused sooner and
-     * go unchecked.
-     */
-    static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(200);
+    /** How long a request waits for a free connection before it gets a 503 (the same for both stores). */
+    static final Duration BORROW_TIMEOUT = DatabasePools.BORROW_TIMEOUT;
+    /** A pooled connection idle for longer than this is checked before use (the same for both stores). */
+    static final Duration VALIDATE_AFTER_IDLE = DatabasePools.VALIDATE_AFTER_IDLE;
 
     /** Start of every session's application name: svc-api/{store}/{kind}/{connection}. */
     static final String SESSION_PREFIX = "svc-api/";
@@ -42,7 +34,7 @@ final class StorePools {
 
     /** A name shared by the sessions of one store, so that each API's sessions can be told apart. */
     static String storeName() {
-        return SESSION_PREFIX + Long.toHexString(new SecureRandom().nextLong() >>> 16) + "/";
+        return DatabasePools.storeName(SESSION_PREFIX.substring(0, SESSION_PREFIX.length() - 1));
     }
 
     /** Connections of their own for one kind of work: at most {@code postgresSize} and {@code redisSize}. */
@@ -51,29 +43,12 @@ final class StorePools {
         return new StoreConnections(postgres(settings, store + kind + "/", postgresSize), redis(settings, redisSize));
     }
 
-    /** The JDBC pool. Settings in DB_URL win over these defaults, which bound every wait in seconds. */
+    /**
+     * The JDBC pool (common's, with PostgreSQL's driver). Each connection is named, so that the
+     * session of a write whose outcome is unknown can be found and ended (AccessWriter), and no other.
+     */
     static ConnectionPool postgres(StoreSettings settings, String pool, int size) {
-        var properties = new Properties();
-        properties.setProperty("user", settings.dbUser());
-        properties.setProperty("password", settings.dbPassword());
-        properties.setProperty("connectTimeout", "2");
-        properties.setProperty("loginTimeout", "3");
-        properties.setProperty("socketTimeout", "5");
-        properties.setProperty("tcpKeepAlive", "true");
-        var driver = new org.postgresql.Driver();
-        var opened = new AtomicLong();
-        return new ConnectionPool(() -> {
-            // Each connection has a name of its own, so that the session of a write whose outcome
-            // is unknown can be found and ended (AccessWriter), and no other.
-            var named = new Properties();
-            named.putAll(properties);
-            named.setProperty("ApplicationName", pool + opened.incrementAndGet());
-            Connection connection = driver.connect(settings.dbUrl(), named);
-            if (connection == null) {
-                throw new SQLNonTransientConnectionException("DB_URL is not a PostgreSQL URL", "08001");
-            }
-            return connection;
-        }, size, BORROW_TIMEOUT, VALIDATE_AFTER_IDLE);
+        return DatabasePools.open(settings.db(), new org.postgresql.Driver(), pool, size);
     }
 
     /** Jedis's pool, checking on borrow only the connections idle for a while (a PING) and dropping broken ones. */

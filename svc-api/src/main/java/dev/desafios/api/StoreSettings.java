@@ -2,6 +2,7 @@ package dev.desafios.api;
 
 import dev.desafios.common.Config;
 import dev.desafios.common.Config.ConfigException;
+import dev.desafios.common.DatabaseSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -9,14 +10,13 @@ import java.util.Optional;
 
 /**
  * Challenge 3's settings: where PostgreSQL and Redis are and how to log in. Both URLs set means
- * challenge 3; neither means challenge 1 (in memory); one without the other is a mistake.
- * Passwords come only from files; {@link #toString()} never shows them.
+ * challenge 3; neither means challenge 1 (in memory); one without the other is a mistake. The
+ * database's part is read as every service reads it ({@link DatabaseSettings}). Passwords come
+ * only from files; {@link #toString()} never shows them.
  */
-record StoreSettings(String dbUrl, String dbUser, String dbPassword, int dbPoolSize,
-                     String redisHost, int redisPort, int redisDatabase, String redisPassword,
-                     Duration startupWait) {
+record StoreSettings(DatabaseSettings db, String redisHost, int redisPort, int redisDatabase, String redisPassword) {
 
-    static final String DEFAULT_DB_PASSWORD_FILE = "/run/secrets/db_password";
+    static final String DEFAULT_DB_PASSWORD_FILE = DatabaseSettings.DEFAULT_PASSWORD_FILE;
     static final String DEFAULT_REDIS_PASSWORD_FILE = "/run/secrets/redis_password";
 
     /** The settings when {@code DB_URL} and {@code REDIS_URL} are both set; empty when neither is. */
@@ -32,28 +32,35 @@ record StoreSettings(String dbUrl, String dbUser, String dbPassword, int dbPoolS
         if (redisUrl == null) {
             throw ConfigException.missing("REDIS_URL", "DB_URL is set, and the API needs both stores or neither");
         }
-        checkDbUrl(dbUrl);
+        DatabaseSettings db = DatabaseSettings.from(config).orElseThrow();
         URI redis = redisUri(redisUrl);
         return Optional.of(new StoreSettings(
-                dbUrl,
-                config.text("DB_USER", "app"),
-                config.secretFile("DB_PASSWORD_FILE", DEFAULT_DB_PASSWORD_FILE),
-                (int) config.whole("DB_POOL_SIZE", 8, 1, 64),
+                db,
                 redis.getHost(),
                 redis.getPort() < 0 ? 6379 : redis.getPort(),
                 redisDatabase(redisUrl, redis),
-                config.secretFile("REDIS_PASSWORD_FILE", DEFAULT_REDIS_PASSWORD_FILE),
-                config.duration("STORES_WAIT", Duration.ofSeconds(30))));
+                config.secretFile("REDIS_PASSWORD_FILE", DEFAULT_REDIS_PASSWORD_FILE)));
     }
 
-    private static void checkDbUrl(String url) {
-        if (!url.startsWith("jdbc:postgresql://") || url.length() == "jdbc:postgresql://".length()) {
-            throw ConfigException.invalid("DB_URL", url, "a PostgreSQL JDBC URL such as jdbc:postgresql://db:5432/app");
-        }
-        if (url.toLowerCase().matches(".*[?&]password=.*")) {
-            throw ConfigException.invalid("DB_URL", "jdbc:postgresql://...",
-                    "no password in the URL (use DB_PASSWORD_FILE)");
-        }
+    String dbUrl() {
+        return db.url();
+    }
+
+    String dbUser() {
+        return db.user();
+    }
+
+    String dbPassword() {
+        return db.password();
+    }
+
+    int dbPoolSize() {
+        return db.poolSize();
+    }
+
+    /** {@code STORES_WAIT}: how long start-up waits for both stores. */
+    Duration startupWait() {
+        return db.startupWait();
     }
 
     private static URI redisUri(String url) {
@@ -85,7 +92,7 @@ record StoreSettings(String dbUrl, String dbUser, String dbPassword, int dbPoolS
 
     @Override
     public String toString() {
-        return "StoreSettings[db=" + dbUrl + " as " + dbUser + ", pool " + dbPoolSize
+        return "StoreSettings[db=" + db.url() + " as " + db.user() + ", pool " + db.poolSize()
                 + ", redis=" + redisHost + ":" + redisPort + "/" + redisDatabase + ", passwords from files]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.ConnectionPool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.testing.TcpProxy;
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;

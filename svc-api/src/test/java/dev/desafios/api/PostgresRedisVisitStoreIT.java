@@ -1,5 +1,6 @@
 package dev.desafios.api;
 
+import dev.desafios.common.testing.TcpProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

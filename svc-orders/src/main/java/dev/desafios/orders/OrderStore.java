@@ -1,80 +1,32 @@
 package dev.desafios.orders;
 
-import dev.desafios.common.AppendOnlyList;
-import dev.desafios.common.Problem;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import dev.desafios.common.Health;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
-/**
- * Orders in memory, at most {@code max} of them, in id order, with an index by user: each user's
- * orders in a list of their own, so that a page of one user's orders costs what it returns, never a
- * scan of every order. Nothing is removed and an id is used only by a stored order, so order
- * {@code n} sits at index {@code n - 1}. An insert takes a lock (the capacity check, the id and both
- * lists are one step: the count never passes the maximum); reads take no lock.
- */
-final class OrderStore {
-    private final AppendOnlyList<Order> byId = new AppendOnlyList<>(64);
-    private final Map<Long, AppendOnlyList<Order>> byUser = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final int max;
+/** Where orders are kept: in memory ({@link InMemoryOrderStore}) or in PostgreSQL ({@link PostgresOrderStore}). */
+interface OrderStore extends AutoCloseable {
+    /** Stores a new order with the next id and its total. */
+    Order add(Order.New order);
 
-    /** An empty store of at most {@code max} orders. */
-    OrderStore(int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("the store must hold at least one order");
-        }
-        this.max = max;
+    /**
+     * A 507 already when the store is full, so that a create can say so before it calls the users
+     * service; a database has no such cap.
+     */
+    default void checkRoom() {
     }
 
-    /** Stores a new order; 507 when the store is full. */
-    Order add(Order.New order) {
-        lock.lock();
-        try {
-            if (byId.size() >= max) {
-                throw full();
-            }
-            var stored = new Order(byId.size() + 1L, order.userId(), order.item(), order.quantity(),
-                    order.unitPrice(), order.total(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-            byId.add(stored);
-            byUser.computeIfAbsent(stored.userId(), user -> new AppendOnlyList<>(4)).add(stored);
-            return stored;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** 507 already when full, so that a create can say so before it calls the users service. */
-    void checkRoom() {
-        if (byId.size() >= max) {
-            throw full();
-        }
-    }
-
-    Optional<Order> find(long id) {
-        return Optional.ofNullable(byId.get(id - 1));
-    }
+    /** The order with this id, if stored. */
+    Optional<Order> find(long id);
 
     /** One page of orders, lowest id first, of one user when {@code userId} is not null. */
-    List<Order> page(Long userId, int limit, int offset) {
-        if (userId == null) {
-            return byId.slice(offset, limit);
-        }
-        AppendOnlyList<Order> orders = byUser.get(userId);
-        return orders == null ? List.of() : orders.slice(offset, limit);
+    List<Order> page(Long userId, int limit, int offset);
+
+    /** Adds a {@code /health} check for each store this one depends on (none in memory). */
+    default void addChecks(Health health) {
     }
 
-    /** How many orders are stored. */
-    int size() {
-        return byId.size();
-    }
-
-    private Problem full() {
-        return Problem.insufficientStorage("the orders store is full: it holds its maximum of " + max
-                + " orders (MAX_ORDERS); no more can be added");
+    @Override
+    default void close() {
     }
 }

@@ -35,7 +35,7 @@ class OrdersBadInputTest {
         users = FakeUpstream.start();
         users.answer(FakeUpstream.json(200, userJson(1).toString()));
         server = OrdersService.start(
-                Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s"), true);
+                withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
         http = new TestHttp(server.port());
     }
 
@@ -44,6 +44,11 @@ class OrdersBadInputTest {
         server.stop();
         http.close();
         users.close();
+    }
+
+    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
+    Map<String, String> withStore(Map<String, String> env) {
+        return env;
     }
 
     @Test

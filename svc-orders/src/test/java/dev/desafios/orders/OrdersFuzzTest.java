@@ -30,7 +30,7 @@ class OrdersFuzzTest {
     @BeforeEach
     void start() {
         users = FakeUpstream.start().answer(FakeUpstream.json(200, userJson(1).toString()));
-        server = OrdersService.start(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s"), true);
+        server = OrdersService.start(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
         http = new TestHttp(server.port());
         existing = json(http.postJson("/orders", order(1)), 201);
         fuzz = new BadInput(server.port(), this::assertNothingLost);
@@ -41,6 +41,11 @@ class OrdersFuzzTest {
         server.stop();
         http.close();
         users.close();
+    }
+
+    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
+    Map<String, String> withStore(Map<String, String> env) {
+        return env;
     }
 
     @Test

@@ -1,86 +1,33 @@
 package dev.desafios.users;
 
-import dev.desafios.common.AppendOnlyList;
-import dev.desafios.common.Problem;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import dev.desafios.common.Health;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
-/**
- * Users in memory, at most {@code max} of them, in id order. Nothing is ever removed and an id is
- * used only by a stored user, so user {@code n} sits at index {@code n - 1}: finding one and
- * reading a page cost what they return, not the size of the store. An insert takes a lock so that
- * the e-mail check, the capacity check and the id are one step (no duplicate and no user past the
- * maximum slips in between); reads take no lock. A lock, not {@code synchronized}, lets virtual
- * threads unmount.
- */
-final class UserStore {
-    /** The users seeded at start; they count towards the maximum. */
-    static final int SEEDS = 3;
+/** Where users are kept: in memory ({@link InMemoryUserStore}) or in PostgreSQL ({@link PostgresUserStore}). */
+interface UserStore extends AutoCloseable {
+    /** The users every store starts with, ids 1 to 3 in this order. */
+    List<User.New> SEED_USERS = List.of(
+            new User.New("Ada Lovelace", "ada@example.org"),
+            new User.New("Alan Turing", "alan@example.org"),
+            new User.New("Grace Hopper", "grace@example.org"));
+    /** How many users are seeded; they count towards an in-memory store's maximum. */
+    int SEEDS = SEED_USERS.size();
 
-    private final AppendOnlyList<User> byId = new AppendOnlyList<>(64);
-    private final Set<String> emails = new HashSet<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final int max;
+    /** Stores a new user with the next id; 409 when the e-mail address (compared without case) is taken. */
+    User add(User.New user);
 
-    private UserStore(int max) {
-        this.max = max;
-    }
-
-    /** A store of at most {@code max} users (at least {@link #SEEDS}) holding the seed users, ids 1 to 3. */
-    static UserStore seeded(int max) {
-        if (max < SEEDS) {
-            throw new IllegalArgumentException("the store must hold at least the " + SEEDS + " seed users");
-        }
-        var store = new UserStore(max);
-        store.add(new User.New("Ada Lovelace", "ada@example.org"));
-        store.add(new User.New("Alan Turing", "alan@example.org"));
-        store.add(new User.New("Grace Hopper", "grace@example.org"));
-        return store;
-    }
-
-    /** Stores a new user; 409 when the e-mail address (compared without case) is taken, 507 when full. */
-    User add(User.New user) {
-        String key = user.email().toLowerCase(Locale.ROOT);
-        lock.lock();
-        try {
-            if (emails.contains(key)) {
-                throw Problem.conflict("a user with email " + Problem.quote(user.email()) + " already exists");
-            }
-            if (byId.size() >= max) {
-                throw full();
-            }
-            var stored = new User(byId.size() + 1L, user.name(), user.email(),
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-            emails.add(key);
-            byId.add(stored);
-            return stored;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    Optional<User> find(long id) {
-        return Optional.ofNullable(byId.get(id - 1));
-    }
+    /** The user with this id, if stored. */
+    Optional<User> find(long id);
 
     /** One page of users, lowest id first. */
-    List<User> page(int limit, int offset) {
-        return byId.slice(offset, limit);
+    List<User> page(int limit, int offset);
+
+    /** Adds a {@code /health} check for each store this one depends on (none in memory). */
+    default void addChecks(Health health) {
     }
 
-    /** How many users are stored. */
-    int size() {
-        return byId.size();
-    }
-
-    private Problem full() {
-        return Problem.insufficientStorage("the users store is full: it holds its maximum of " + max
-                + " users (MAX_USERS); no more can be added");
+    @Override
+    default void close() {
     }
 }

@@ -1,13 +1,18 @@
 package dev.desafios.users;
 
 import dev.desafios.common.Config;
+import dev.desafios.common.DatabaseSettings;
 import dev.desafios.common.Health;
 import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
 import java.util.Map;
 
-/** Challenges 4 and 5: users in memory, seeded, validated; every answer names the replica. */
+/**
+ * Challenges 4 and 5: users seeded and validated, in PostgreSQL when {@code DB_URL} is set
+ * (challenge 5: every replica on the one database), in memory otherwise; every answer names the
+ * replica.
+ */
 public final class UsersService {
     /** The response header naming the container that answered, so that balancing can be seen. */
     static final String SERVED_BY = "X-Served-By";
@@ -26,14 +31,25 @@ public final class UsersService {
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
         int port = port0 ? 0 : config.port();
-        var handlers = new UserHandlers(UserStore.seeded(
-                (int) config.whole("MAX_USERS", DEFAULT_MAX_USERS, UserStore.SEEDS, LARGEST_MAX)));
+        // Read in either mode, so that a bad value stops the service; the database needs no cap on rows.
+        int maxUsers = (int) config.whole("MAX_USERS", DEFAULT_MAX_USERS, UserStore.SEEDS, LARGEST_MAX);
+        UserStore store = DatabaseSettings.from(config)
+                .<UserStore>map(PostgresUserStore::open)
+                .orElseGet(() -> InMemoryUserStore.seeded(maxUsers));
+        var handlers = new UserHandlers(store);
+        var health = new Health();
+        store.addChecks(health);
         var router = new Router(config.maxBodyBytes())
                 .header(SERVED_BY, config.hostname())
                 .get("/users", handlers::list)
                 .post("/users", handlers::create)
                 .get("/users/{id}", handlers::find)
-                .get("/health", new Health()::handle);
-        return Server.start(port, router);
+                .get("/health", health::handle);
+        try {
+            return Server.start(port, router, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 }

@@ -24,7 +24,7 @@ class UsersBadInputTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(Map.of("HOSTNAME", "users-test"), true);
+        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
         http = new TestHttp(server.port());
     }
 
@@ -32,6 +32,11 @@ class UsersBadInputTest {
     void stop() {
         server.stop();
         http.close();
+    }
+
+    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
+    Map<String, String> withStore(Map<String, String> env) {
+        return env;
     }
 
     @Test

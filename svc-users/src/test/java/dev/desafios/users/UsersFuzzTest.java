@@ -21,7 +21,7 @@ class UsersFuzzTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(Map.of("HOSTNAME", "users-test"), true);
+        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
         http = new TestHttp(server.port());
         existing = json(http.postJson("/users", "{\"name\":\"Existing\",\"email\":\"existing@example.org\"}"), 201);
         fuzz = new BadInput(server.port(), this::assertNothingLost);
@@ -31,6 +31,11 @@ class UsersFuzzTest {
     void stop() {
         server.stop();
         http.close();
+    }
+
+    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
+    Map<String, String> withStore(Map<String, String> env) {
+        return env;
     }
 
     @Test

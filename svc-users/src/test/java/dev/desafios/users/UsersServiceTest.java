@@ -36,7 +36,7 @@ class UsersServiceTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(Map.of("HOSTNAME", HOST), true);
+        server = UsersService.start(withStore(Map.of("HOSTNAME", HOST)), true);
         http = new TestHttp(server.port());
     }
 
@@ -44,6 +44,16 @@ class UsersServiceTest {
     void stop() {
         server.stop();
         http.close();
+    }
+
+    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
+    Map<String, String> withStore(Map<String, String> env) {
+        return env;
+    }
+
+    /** What {@code /health} checks: nothing in memory. */
+    JsonObject healthChecks() {
+        return new JsonObject();
     }
 
     @Test
@@ -220,7 +230,7 @@ class UsersServiceTest {
 
     @Test
     void health_running_200UpWithoutChecks() {
-        assertEquals(new JsonObject().add("status", "UP").add("checks", new JsonObject()),
+        assertEquals(new JsonObject().add("status", "UP").add("checks", healthChecks()),
                 json(http.get("/health"), 200));
     }
 
@@ -235,7 +245,7 @@ class UsersServiceTest {
     void start_hostnameWithControlCharacters_headerStaysSafe() {
         server.stop();
         http.close();
-        server = UsersService.start(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x"), true);
+        server = UsersService.start(withStore(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x")), true);
         http = new TestHttp(server.port());
 
         HttpResponse<String> response = http.get("/users/1");

@@ -20,7 +20,7 @@ class OrderStoreTest {
 
     @Test
     void add_pastTheMaximum_507AndEveryEarlierOrderKept() {
-        var store = new OrderStore(40);
+        var store = new InMemoryOrderStore(40);
         var added = new ArrayList<Order>();
         for (int i = 0; i < 40; i++) {
             added.add(store.add(order(1 + i % 3)));
@@ -43,7 +43,7 @@ class OrderStoreTest {
 
     @Test
     void page_byUserAfterManyOrdersOfManyUsers_sameAsFilteringEveryOrder() {
-        var store = new OrderStore(20_000);
+        var store = new InMemoryOrderStore(20_000);
         var random = new Random(12);
         for (int i = 0; i < 20_000; i++) {
             // A few heavy users and a long tail, as real traffic and an attacker would make.
@@ -68,7 +68,7 @@ class OrderStoreTest {
     @Test
     void add_manyThreadsRacingTheMaximum_exactlyTheMaximumStored() throws Exception {
         int max = 500;
-        var store = new OrderStore(max);
+        var store = new InMemoryOrderStore(max);
         var stored = new ConcurrentLinkedQueue<Order>();
         var refused = new ConcurrentLinkedQueue<Integer>();
         var start = new CountDownLatch(1);
@@ -102,7 +102,7 @@ class OrderStoreTest {
         assertEquals(max, byUser);
     }
 
-    private static List<Order> pages(OrderStore store, long user) {
+    private static List<Order> pages(InMemoryOrderStore store, long user) {
         var all = new ArrayList<Order>();
         for (int offset = 0; ; offset += 100) {
             List<Order> page = store.page(user, 100, offset);

@@ -1,4 +1,4 @@
-package dev.desafios.api;
+package dev.desafios.common;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,19 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * a borrower waits at most the borrow timeout; a connection idle for longer than the validation
  * interval is checked before use (so that connections broken by a database restart are dropped
  * quietly); a connection whose work failed at the connection level is closed, never reused.
- * Locks rather than {@code synchronized}, for virtual threads.
+ * Locks rather than {@code synchronized}, for virtual threads. JDBC interfaces only: the service
+ * that opens connections brings its driver ({@link DatabasePools}).
  */
-final class ConnectionPool implements AutoCloseable {
+public final class ConnectionPool implements AutoCloseable {
 
     /** Opens a new connection. */
     @FunctionalInterface
-    interface Opener {
+    public interface Opener {
         Connection open() throws SQLException;
     }
 
     /** Work done with a borrowed connection. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T apply(Connection connection) throws SQLException;
     }
 
@@ -45,7 +46,11 @@ final class ConnectionPool implements AutoCloseable {
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private volatile boolean closed;
 
-    ConnectionPool(Opener opener, int maxSize, Duration borrowTimeout, Duration validateAfterIdle) {
+    /**
+     * At most {@code maxSize} connections from the opener; a borrower waits at most
+     * {@code borrowTimeout}; one idle for longer than {@code validateAfterIdle} is checked first.
+     */
+    public ConnectionPool(Opener opener, int maxSize, Duration borrowTimeout, Duration validateAfterIdle) {
         this.opener = opener;
         this.maxSize = maxSize;
         this.borrowTimeout = borrowTimeout;
@@ -54,7 +59,7 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** Runs the work on a pooled connection, which goes back clean (auto-commit, no open transaction). */
-    <T> T withConnection(Work<T> work) throws SQLException {
+    public <T> T withConnection(Work<T> work) throws SQLException {
         acquirePermit();
         Connection connection = null;
         boolean reusable = false;
@@ -78,7 +83,7 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** SQLState class 08 (connection exception) or 57P01-57P03 (the server shut down or cannot connect now). */
-    static boolean isConnectionLevel(SQLException e) {
+    public static boolean isConnectionLevel(SQLException e) {
         String state = e.getSQLState();
         return state == null || state.startsWith("08") || state.matches("57P0[123]");
     }

@@ -18,7 +18,7 @@ class UserStoreTest {
 
     @Test
     void add_pastTheMaximum_507AndEveryEarlierUserKept() {
-        var store = UserStore.seeded(50);
+        var store = InMemoryUserStore.seeded(50);
         var added = new ArrayList<User>();
         for (int i = 4; i <= 50; i++) {
             added.add(store.add(new User.New("User " + i, "user" + i + "@example.org")));
@@ -39,7 +39,7 @@ class UserStoreTest {
 
     @Test
     void add_whenFullAndTheEmailTaken_409AsBefore() {
-        var store = UserStore.seeded(3);
+        var store = InMemoryUserStore.seeded(3);
 
         Problem problem = assertThrows(Problem.class, () -> store.add(new User.New("Ada", "ADA@example.org")));
 
@@ -48,7 +48,7 @@ class UserStoreTest {
 
     @Test
     void add_refused_usesNoId() {
-        var store = UserStore.seeded(5);
+        var store = InMemoryUserStore.seeded(5);
         store.add(new User.New("A", "a@example.org"));
         assertThrows(Problem.class, () -> store.add(new User.New("A again", "A@example.org")));
 
@@ -58,7 +58,7 @@ class UserStoreTest {
     @Test
     void add_manyThreadsRacingTheMaximum_exactlyTheMaximumStored() throws Exception {
         int max = 500;
-        var store = UserStore.seeded(max);
+        var store = InMemoryUserStore.seeded(max);
         var stored = new ConcurrentLinkedQueue<User>();
         var refused = new ConcurrentLinkedQueue<Integer>();
         var start = new CountDownLatch(1);
@@ -78,8 +78,8 @@ class UserStoreTest {
             start.countDown();
         }
 
-        assertEquals(max - UserStore.SEEDS, stored.size());
-        assertEquals(2000 - (max - UserStore.SEEDS), refused.size());
+        assertEquals(max - InMemoryUserStore.SEEDS, stored.size());
+        assertEquals(2000 - (max - InMemoryUserStore.SEEDS), refused.size());
         assertTrue(refused.stream().allMatch(status -> status == 507), refused.toString());
         assertEquals(max, store.size());
         assertEquals(LongStream.rangeClosed(1, max).boxed().toList(), ids(pages(store)));
@@ -90,7 +90,7 @@ class UserStoreTest {
 
     @Test
     void page_offsetsAndLimits_sameAsTheWholeListCut() {
-        var store = UserStore.seeded(300);
+        var store = InMemoryUserStore.seeded(300);
         for (int i = 0; i < 250; i++) {
             store.add(new User.New("U" + i, "u" + i + "@example.org"));
         }
@@ -105,10 +105,10 @@ class UserStoreTest {
 
     @Test
     void seeded_maximumBelowTheSeeds_refused() {
-        assertThrows(IllegalArgumentException.class, () -> UserStore.seeded(2));
+        assertThrows(IllegalArgumentException.class, () -> InMemoryUserStore.seeded(2));
     }
 
-    private static List<User> pages(UserStore store) {
+    private static List<User> pages(InMemoryUserStore store) {
         var all = new ArrayList<User>();
         for (int offset = 0; ; offset += 100) {
             List<User> page = store.page(100, offset);

@@ -1,4 +1,4 @@
-package dev.desafios.api;
+package dev.desafios.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the request arrives and is carried out, the answer is lost), {@link #forward()}
  * restores the path on the same port, as a restarted container would.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -32,31 +32,32 @@ final class TcpProxy implements AutoCloseable {
     private volatile long delayMillis;
     private final AtomicReference<byte[]> cutMarker = new AtomicReference<>();
 
-    TcpProxy(String targetHost, int targetPort) {
+    public TcpProxy(String targetHost, int targetPort) {
         this.target = new InetSocketAddress(targetHost, targetPort);
         this.listener = listen(0);
         this.port = listener.getLocalPort();
         startAccepting(listener);
     }
 
-    int port() {
+    /** The relay's port on 127.0.0.1. */
+    public int port() {
         return port;
     }
 
     /** Cuts every open connection and refuses new ones. */
-    synchronized void refuse() {
+    public synchronized void refuse() {
         closeQuietly(listener);
         open.forEach(TcpProxy::closeQuietly);
         open.clear();
     }
 
     /** Keeps connections open but swallows every byte, in both directions. */
-    void hang() {
+    public void hang() {
         hanging = true;
     }
 
     /** Holds every chunk of bytes this long before relaying it, like a slow network. */
-    void delay(Duration delay) {
+    public void delay(Duration delay) {
         delayMillis = delay.toMillis();
     }
 
@@ -65,12 +66,12 @@ final class TcpProxy implements AutoCloseable {
      * carries, such as a request id) gets no answer: when the server answers it, its connection is
      * cut, both sides, and the client never learns the outcome of what it asked. Once only.
      */
-    void cutReplyTo(String marker) {
+    public void cutReplyTo(String marker) {
         cutMarker.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Relays again, on the same port, without delay. */
-    synchronized void forward() {
+    public synchronized void forward() {
         hanging = false;
         delayMillis = 0;
         if (listener.isClosed()) {
