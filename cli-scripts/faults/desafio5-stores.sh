@@ -11,6 +11,8 @@ STORES_USER='' STORES_EMAIL='' STORES_ORDER=''
 # The service's own /health from inside its container: 0 answered 200, 1 another answer (503 DOWN).
 own_health() { URL_TO_PROBE=http://127.0.0.1:8080/health probe_exit docker exec "$1"; }
 
+health_up() { [[ $(own_health "$1") == 0 ]]; }
+
 # A 503 problem within 3 s: `unavailable_within METHOD URL [json]`.
 unavailable_within() {
   if [[ -n ${3:-} ]]; then post_json "$2" "$3"; else http "$1" "$2"; fi
@@ -52,8 +54,10 @@ database_stopped() {
   check "$service database stopped: desafio5-$service's /health is not 200 (DOWN)" test "$(own_health "desafio5-$service")" = 1
   dkq start "$db"
   wait_healthy "$db"
-  check "$service database back: /health 200 again and the user and order are there" \
-    eval 'retry 40 0.25 test "$(own_health "desafio5-$service")" = 0 && retry 60 0.25 stored_user_and_order_back'
+  check "$service database back: desafio5-$service's /health is 200 again" retry 40 0.25 health_up "desafio5-$service"
+  check "$service database back: the user and the order are served again, unchanged" \
+    retry 60 0.25 stored_user_and_order_back
+  note "last answer: $HTTP_STATUS in $HTTP_SECONDS s"
 }
 
 stores_faults() {
