@@ -115,9 +115,12 @@ service_flags() {
     --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s --health-retries 3
     --health-start-period 30s)
   # One writer per data directory: the old task stops before the new one starts.
+  # A first start initialises the data directory: a task killed as unhealthy
+  # in the middle of it would leave one that never starts, so the start
+  # period is long (a healthy answer ends it early, it costs nothing).
   STORE_FLAGS=("${SERVICE_FLAGS[@]}" --user "$DB_UID:$DB_UID" --constraint node.labels.desafios.stores==true
     --update-order stop-first --rollback-order stop-first
-    --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
+    --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 180s)
 }
 
 # create_service NAME [docker service create options...] IMAGE [COMMAND...]
