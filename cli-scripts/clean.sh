@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Removes everything the project made: every container, network and volume
 # labelled desafios.challenge, the swarm's services and secrets (and the swarm
-# when its up.sh initialised it), the cluster registry's /etc/hosts line and
-# certs.d entry, the desafios/* images (air-gapped bases too),
+# when its up.sh initialised it), the cluster (nodes, entry, registry, its
+# /etc/hosts line and certs.d entry), the desafios/* images (air-gapped bases too),
 # the state directory (generated secrets, logs), and stops an engine that
 # set-up started. Data in the volumes is lost.
 set -Eeuo pipefail
@@ -21,8 +21,9 @@ main() {
   if engine_answers; then
     # Swarm services, secrets and a swarm that its up.sh initialised go first.
     "$CLI_DIR/swarm/down.sh" --volumes
-    # The registry's marks outside the engine: its /etc/hosts line and certs.d entry.
-    "$CLI_DIR/cluster/registry.sh" down
+    # The cluster: its nodes, entry and registry, and the registry's marks
+    # outside the engine (its /etc/hosts line and certs.d entry).
+    "$CLI_DIR/cluster/down.sh" --volumes
     say "Removing the project's containers, networks, volumes and images"
     local list
     list=$(docker container ls -q --all --filter label=desafios.challenge)

@@ -4,7 +4,8 @@
 # verify, for 1, 2, 4 and 5 the request-head limits of faults/limits.sh,
 # for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the
 # fault suite (cli-scripts/faults), then challenges 3 and 5 on Docker Swarm
-# end to end. Ends with the line "N passed, N failed" and exits
+# end to end, then on the three-node cluster (cli-scripts/cluster: registry,
+# nodes, entry; up, verify, down). Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
 set -Eeuo pipefail
@@ -62,6 +63,20 @@ challenge() {
   "$dir/down.sh" --volumes || record fail "challenge $n down"
 }
 
+# The cluster end to end, timed; always taken down (with its registry's data).
+cluster() {
+  local dir=$CLI_DIR/cluster start=$SECONDS
+  "$dir/down.sh" --volumes >/dev/null 2>&1 || true
+  if "$dir/up.sh"; then
+    record pass "cluster up"
+    "$dir/verify.sh" || record fail "cluster verify exited non-zero"
+  else
+    record fail "cluster up"
+  fi
+  "$dir/down.sh" --volumes || record fail "cluster down"
+  note "the cluster took $((SECONDS - start)) s"
+}
+
 main() {
   local start=$SECONDS
   mkdir -p "$STATE_DIR"
@@ -78,6 +93,7 @@ main() {
       "$CLI_DIR/desafio$n/down.sh" --volumes >/dev/null 2>&1 || true
     done
     challenge swarm
+    cluster
   else
     record fail "Jib build"
   fi

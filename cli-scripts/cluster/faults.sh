@@ -51,11 +51,12 @@ measure() {
   note "$key: ${MEASURED[$key]} s"
 }
 
-# What the entry's load asks for: the gateway's /health when the swarm
-# publishes port 8090, else a global busybox httpd on every node's 8090.
+# What the entry's load asks for: a user through the gateway (users and its
+# database behind it) when the services are deployed, else a global busybox
+# httpd on every node's 8090.
 entry_target() {
-  if node_docker 1 service ls --format '{{.Name}} {{.Ports}}' | grep -v "^$ENTRY_CHECK " | grep -q ':8090->'; then
-    LOAD_URL="http://$BIND_ADDRESS:$CLUSTER_PORT/health"
+  if node_docker 1 service inspect swarm-gateway >/dev/null 2>&1; then
+    LOAD_URL="http://$BIND_ADDRESS:$CLUSTER_PORT/api/users/1"
     return 0
   fi
   LOAD_URL="http://$BIND_ADDRESS:$CLUSTER_PORT/"
@@ -111,10 +112,20 @@ fault_member_killed() {
   check "no GET through the entry failed while $victim was down and back" entry_load_stop "entry, member killed"
 }
 
-# The leader killed while both other managers are up.
+# The leader killed while both other managers are up. The stores live on
+# node 1 (its loss is a fault of its own): when node 1 leads, leadership is
+# moved first, by demoting node 1 from another manager and promoting it again.
 fault_leader_killed() {
   local leader observer
   leader=$(swarm_leader)
+  if [[ $leader == "$(node_name 1)" ]] && node_docker 1 service inspect swarm-db >/dev/null 2>&1; then
+    say "Moving leadership off node 1, which holds the stores"
+    retry 10 1 node_dkq 2 node demote "$(node_name 1)" || { err "node 1 could not be demoted"; return 1; }
+    retry 120 0.5 new_leader_seen 2 "$(node_name 1)" || { err "no new leader after demoting node 1"; return 1; }
+    retry 10 1 node_dkq 2 node promote "$(node_name 1)" || { err "node 1 could not be promoted"; return 1; }
+    retry 240 0.5 swarm_formed 2 || { err "node 1 is not a Reachable manager again"; return 1; }
+    leader=$(swarm_leader)
+  fi
   observer=$(( $(node_index "$leader") % 3 + 1 ))
   say "The leader killed: $leader (watched from $(node_name "$observer"))"
   entry_load_start
