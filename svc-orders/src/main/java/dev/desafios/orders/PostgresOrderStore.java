@@ -2,10 +2,10 @@ package dev.desafios.orders;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.ConnectionPool;
-import dev.desafios.common.DatabasePools;
 import dev.desafios.common.DatabaseSettings;
 import dev.desafios.common.Health;
 import dev.desafios.common.Log;
+import dev.desafios.common.ServiceDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,8 +28,6 @@ import java.util.Optional;
  */
 final class PostgresOrderStore implements OrderStore {
     static final String STORE = "the orders database";
-    /** Connections for {@code /health}: a check is one short round trip, never behind the requests' queue. */
-    private static final int CHECK_CONNECTIONS = 1;
     /** Serialises the schema of instances that start together (CREATE ... IF NOT EXISTS races otherwise). */
     private static final long SCHEMA_LOCK = 0x6f7264657273L;
 
@@ -53,28 +51,18 @@ final class PostgresOrderStore implements OrderStore {
     private static final String PAGE = "SELECT " + COLUMNS + " FROM orders ORDER BY id LIMIT ? OFFSET ?";
     private static final String USER_PAGE = "SELECT " + COLUMNS + " FROM orders WHERE user_id = ? ORDER BY id LIMIT ? OFFSET ?";
 
-    private final ConnectionPool requests;
-    private final ConnectionPool checks;
+    private final ServiceDatabase database;
 
-    PostgresOrderStore(ConnectionPool requests, ConnectionPool checks) {
-        this.requests = requests;
-        this.checks = checks;
+    private PostgresOrderStore(ServiceDatabase database) {
+        this.database = database;
     }
 
     /** Opens the pools, waits for the database (up to {@code STORES_WAIT}) and creates the schema. */
     static PostgresOrderStore open(DatabaseSettings settings) {
-        var driver = new org.postgresql.Driver();
-        String name = DatabasePools.storeName("svc-orders");
-        var store = new PostgresOrderStore(DatabasePools.open(settings, driver, name + "requests/", settings.poolSize()),
-                DatabasePools.open(settings, driver, name + "checks/", CHECK_CONNECTIONS));
-        try {
-            DatabasePools.awaitReady(store.requests, settings.startupWait(), PostgresOrderStore::ensureSchema);
-            Log.info("orders database ready", new JsonObject().add("postgres", settings.url()));
-            return store;
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        var opened = ServiceDatabase.open(settings, new org.postgresql.Driver(), "svc-orders", STORE,
+                PostgresOrderStore::ensureSchema);
+        Log.info("orders database ready", new JsonObject().add("postgres", settings.url()));
+        return new PostgresOrderStore(opened.database());
     }
 
     /** The table and its index by user, in one transaction. */
@@ -145,21 +133,16 @@ final class PostgresOrderStore implements OrderStore {
 
     @Override
     public void addChecks(Health health) {
-        health.check("postgres", () -> DatabasePools.answers(checks));
+        database.addChecks(health);
     }
 
     @Override
     public void close() {
-        requests.close();
-        checks.close();
+        database.close();
     }
 
     private <T> T call(ConnectionPool.Work<T> work) {
-        try {
-            return requests.withConnection(work);
-        } catch (SQLException e) {
-            throw DatabasePools.failed(STORE, e);
-        }
+        return database.call(work);
     }
 
     private static Order order(ResultSet row) throws SQLException {

@@ -2,11 +2,11 @@ package dev.desafios.users;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.ConnectionPool;
-import dev.desafios.common.DatabasePools;
 import dev.desafios.common.DatabaseSettings;
 import dev.desafios.common.Health;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
+import dev.desafios.common.ServiceDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,8 +29,6 @@ import java.util.Optional;
  */
 final class PostgresUserStore implements UserStore {
     static final String STORE = "the users database";
-    /** Connections for {@code /health}: a check is one short round trip, never behind the requests' queue. */
-    private static final int CHECK_CONNECTIONS = 1;
     /** Serialises the schema of replicas that start together (CREATE ... IF NOT EXISTS races otherwise). */
     private static final long SCHEMA_LOCK = 0x7573657273L;
 
@@ -58,28 +56,18 @@ final class PostgresUserStore implements UserStore {
     private static final String FIND = "SELECT id, name, email, created_at FROM users WHERE id = ?";
     private static final String PAGE = "SELECT id, name, email, created_at FROM users ORDER BY id LIMIT ? OFFSET ?";
 
-    private final ConnectionPool requests;
-    private final ConnectionPool checks;
+    private final ServiceDatabase database;
 
-    PostgresUserStore(ConnectionPool requests, ConnectionPool checks) {
-        this.requests = requests;
-        this.checks = checks;
+    private PostgresUserStore(ServiceDatabase database) {
+        this.database = database;
     }
 
     /** Opens the pools, waits for the database (up to {@code STORES_WAIT}) and creates the schema and the seeds. */
     static PostgresUserStore open(DatabaseSettings settings) {
-        var driver = new org.postgresql.Driver();
-        String name = DatabasePools.storeName("svc-users");
-        var store = new PostgresUserStore(DatabasePools.open(settings, driver, name + "requests/", settings.poolSize()),
-                DatabasePools.open(settings, driver, name + "checks/", CHECK_CONNECTIONS));
-        try {
-            int seeded = DatabasePools.awaitReady(store.requests, settings.startupWait(), PostgresUserStore::ensureSchema);
-            Log.info("users database ready", new JsonObject().add("postgres", settings.url()).add("seedsAdded", seeded));
-            return store;
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        var opened = ServiceDatabase.open(settings, new org.postgresql.Driver(), "svc-users", STORE,
+                PostgresUserStore::ensureSchema);
+        Log.info("users database ready", new JsonObject().add("postgres", settings.url()).add("seedsAdded", opened.startup()));
+        return new PostgresUserStore(opened.database());
     }
 
     /** The table, its index and the seed users, in one transaction; returns how many seeds this call added. */
@@ -154,21 +142,16 @@ final class PostgresUserStore implements UserStore {
 
     @Override
     public void addChecks(Health health) {
-        health.check("postgres", () -> DatabasePools.answers(checks));
+        database.addChecks(health);
     }
 
     @Override
     public void close() {
-        requests.close();
-        checks.close();
+        database.close();
     }
 
     private <T> T call(ConnectionPool.Work<T> work) {
-        try {
-            return requests.withConnection(work);
-        } catch (SQLException e) {
-            throw DatabasePools.failed(STORE, e);
-        }
+        return database.call(work);
     }
 
     private static User user(ResultSet row) throws SQLException {
