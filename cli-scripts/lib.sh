@@ -361,6 +361,22 @@ logs_have() {
   grep -qF -- "$2" <<<"$logs"
 }
 
+# True when no password read from the given files shows in the containers'
+# docker inspect or logs, or in the host's process list:
+# `passwords_hidden "FILE..." CONTAINER...`.
+passwords_hidden() {
+  local files=$1 file pw name; shift
+  for file in $files; do
+    pw=$(<"$file")
+    [[ -n $pw ]] || return 1
+    for name in "$@"; do
+      [[ $(docker inspect "$name") != *"$pw"* ]] || { err "$name's inspect shows a password"; return 1; }
+      ! logs_have "$name" "$pw" || { err "$name's logs show a password"; return 1; }
+    done
+    [[ $(ps -eo args) != *"$pw"* ]] || { err "a process shows a password"; return 1; }
+  done
+}
+
 # POSTs a JSON document: `post_json URL '{"a":1}' [curl options...]`.
 post_json() {
   local url=$1 json=$2; shift 2
