@@ -23,12 +23,14 @@ stores_label_on_node_1() {
 
 # Every node logs in to the registry (its CA from the trust folder) and pulls
 # the Java base by digest, when the registry and its list of digests exist.
+# The pull reads the login from the registry's client config, where
+# node_login put it (never ~/.docker, which may hold another registry's).
 nodes_use_registry() {
   local n image
   image=$(awk '$1 == "jre" {print $2}' "$CLUSTER_STATE/digests" 2>/dev/null)
   for n in 1 2 3; do
     node_login "$n" || return 1
-    [[ -z $image ]] || node_dkq "$n" pull --quiet "$image" || return 1
+    [[ -z $image ]] || DOCKER_CONFIG=$REGISTRY_DOCKER_CONFIG node_dkq "$n" pull --quiet "$image" || return 1
   done
 }
 

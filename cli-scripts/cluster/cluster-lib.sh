@@ -25,6 +25,8 @@ CLUSTER_STATE="$STATE_DIR/cluster"
 CLUSTER_CA_DIR="$CLUSTER_STATE/ca"
 REGISTRY_STATE="$CLUSTER_STATE/registry"
 REGISTRY_PASSWORD_FILE="$REGISTRY_STATE/password"
+# The Docker client config holding the registry login (root-only, never ~/.docker).
+REGISTRY_DOCKER_CONFIG="$REGISTRY_STATE/docker"
 
 # The address of node N (1-3) on the cluster network.
 node_ip() { echo "$CLUSTER_PREFIX.$((10 + $1))"; }
@@ -55,5 +57,5 @@ cluster_swarm_settings() {
   SWARM_NODE_ENGINES=${engines[*]}
   SWARM_STATE_DIR=$CLUSTER_STATE
   # Credentials belong to a client: --with-registry-auth sends this one's to the tasks.
-  export DOCKER_CONFIG="$REGISTRY_STATE/docker"
+  export DOCKER_CONFIG="$REGISTRY_DOCKER_CONFIG"
 }

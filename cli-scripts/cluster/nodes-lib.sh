@@ -74,7 +74,7 @@ node_login() {
   local out
   # The client's warning about credentials stored unencrypted is kept for a failure.
   # The login lands in the client's config: the registry's root-only one, never ~/.docker.
-  out=$(DOCKER_CONFIG="$REGISTRY_STATE/docker" node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" 2>&1) ||
+  out=$(DOCKER_CONFIG="$REGISTRY_DOCKER_CONFIG" node_docker "$n" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY" <"$REGISTRY_PASSWORD_FILE" 2>&1) ||
     { err "node $n could not log in to $REGISTRY ($(tail -n 1 <<<"$out")); check that the registry runs, that the nodes have its CA ($NODE_TRUST_DIR) and that the password is its own"; return 1; }
 }
 

@@ -37,7 +37,6 @@ REGISTRY_CERT="$REGISTRY_STATE/registry.crt"
 REGISTRY_KEY="$REGISTRY_STATE/registry.key"
 REGISTRY_HTPASSWD="$REGISTRY_STATE/htpasswd"
 REGISTRY_CONFIG="$REGISTRY_STATE/config.yml"
-REGISTRY_DOCKER_CONFIG="$REGISTRY_STATE/docker"
 # A copy of the JDK's CAs plus ours, for Jib inside Maven (Central still works).
 # Its password is the JDK's well-known "changeit": the store holds no secret.
 REGISTRY_TRUSTSTORE="$REGISTRY_STATE/truststore.p12"
