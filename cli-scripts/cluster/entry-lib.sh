@@ -12,7 +12,7 @@ ENTRY_API_PORT=8093
 
 # Writes the entry's nginx.conf from the nodes' addresses.
 entry_config() {
-  local port n
+  local port_timeout port timeout n
   install -d -m 0755 "$(dirname "$ENTRY_CONF")"
   {
     sed 's/^    //' <<'CONF'
@@ -34,10 +34,12 @@ entry_config() {
         # one is tried. Only errors and timeouts move a request on (not 5xx
         # answers), and a POST only before any of it was sent
         # (non_idempotent is left off), so no write is replayed. A GET may
-        # move on after one read timeout, not two (next_upstream_timeout).
+        # move on after one read timeout, not two (next_upstream_timeout):
+        # each port's read timeout is a little over its service's own bound
+        # on an answer, so a request held by a node that died is moved on
+        # within seconds.
         proxy_connect_timeout 500ms;
         proxy_send_timeout 10s;
-        proxy_read_timeout 15s;
         proxy_next_upstream error timeout;
         proxy_next_upstream_tries 3;
         proxy_next_upstream_timeout 20s;
@@ -47,10 +49,13 @@ entry_config() {
         proxy_set_header Forwarded "";
         proxy_set_header X-Real-IP "";
 CONF
-    for port in "$ENTRY_GATEWAY_PORT" "$ENTRY_API_PORT"; do
+    # The gateway answers within UPSTREAM_TIMEOUT (3 s), svc-api within 5.5 s.
+    for port_timeout in "$ENTRY_GATEWAY_PORT 5s" "$ENTRY_API_PORT 8s"; do
+      read -r port timeout <<<"$port_timeout"
       printf '    upstream nodes_%s {\n' "$port"
       for n in 1 2 3; do printf '        server %s:%s max_fails=1 fail_timeout=10s;\n' "$(node_ip "$n")" "$port"; done
-      printf '    }\n    server {\n        listen %s;\n        location / { proxy_pass http://nodes_%s; }\n    }\n' "$port" "$port"
+      printf '    }\n    server {\n        listen %s;\n        proxy_read_timeout %s;\n' "$port" "$timeout"
+      printf '        location / { proxy_pass http://nodes_%s; }\n    }\n' "$port"
     done
     printf '}\n'
   } >"$ENTRY_CONF.new"

@@ -161,6 +161,11 @@ public final class HttpCalls implements AutoCloseable {
         return hasCause(e, HttpConnectTimeoutException.class) || hasCause(e, ConnectException.class);
     }
 
+    /** Whether the call got no whole answer in time, once connected (a connect timeout is {@link #connectFailed}). */
+    public static boolean timedOut(Throwable e) {
+        return hasCause(e, HttpTimeoutException.class) && !hasCause(e, HttpConnectTimeoutException.class);
+    }
+
     /** Maps a transport failure of a call to {@code service} to the problem a client should see (RFC 9110). */
     public static Problem failure(String service, Throwable e) {
         if (hasCause(e, BoundedBody.TooLarge.class)) {

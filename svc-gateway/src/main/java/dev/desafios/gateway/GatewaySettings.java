@@ -16,6 +16,10 @@ import java.time.Duration;
  *                       whole second
  * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 3s: the whole upstream call, from the
  *                       first connect to the last byte of the body, a retry included
+ * @param tryTimeout     {@code UPSTREAM_TRY_TIMEOUT}, default half of UPSTREAM_TIMEOUT: how long
+ *                       the first try of an idempotent call may take when the service has another
+ *                       address; past it the call is tried once more there, within the same
+ *                       UPSTREAM_TIMEOUT (a reused connection to a machine that is gone stays silent)
  * @param setAside       {@code UPSTREAM_SET_ASIDE}, default 5s: how long an address that refused
  *                       or did not accept a connection (confirmed) gets no requests
  * @param dnsTtl         {@code UPSTREAM_DNS_TTL}, default 1s: how long a resolved address list is
@@ -26,15 +30,17 @@ import java.time.Duration;
  * @param trustedProxies {@code TRUSTED_PROXIES}, default none
  */
 record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
-        Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
+        Duration tryTimeout, Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
         TrustedProxies trustedProxies) {
 
     static GatewaySettings from(Config config) {
+        Duration requestTimeout = config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(3));
         return new GatewaySettings(
                 upstreamUrl(config, "USERS_URL", "http://users:8080"),
                 upstreamUrl(config, "ORDERS_URL", "http://orders:8080"),
                 config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500)),
-                config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(3)),
+                requestTimeout,
+                config.duration("UPSTREAM_TRY_TIMEOUT", requestTimeout.dividedBy(2)),
                 config.duration("UPSTREAM_SET_ASIDE", Duration.ofSeconds(5)),
                 config.duration("UPSTREAM_DNS_TTL", Duration.ofSeconds(1)),
                 config.maxBodyBytes(),

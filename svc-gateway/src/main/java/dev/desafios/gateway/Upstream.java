@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,14 +43,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One service behind the gateway (users or orders), balanced across every address its name
  * resolves to. The name is resolved by the gateway itself and the list reused for the DNS TTL;
- * requests go round robin over the addresses. Only a connect that fails says an address is down:
- * then the request, when idempotent, is retried once on another address within the same
- * deadline, and the address is checked again apart from any request (a plain connect, twice at
- * most) and set aside for a while only when that fails too: a gateway starved of CPU misses its
- * own connect timeouts. Anything after the request was sent (a close, a reset, garbage, any
- * status) fails that request alone and never sets the address aside: a client chooses what it
- * sends, and must not be able to take an address out of rotation with it. Failures left over
- * become problems: refused or reset 502, timeout 504, no address to try 503 (RFC 9110).
+ * requests go round robin over the addresses. An idempotent request is tried once more on another
+ * address, within the same deadline, when its first connect fails or when its first try stays
+ * unanswered past the try timeout (a reused connection to a machine that is gone is silent, not
+ * refused). Either failure has the address checked again apart from any request (a plain
+ * connect, twice at most), and set aside for a while only when that fails too: a gateway starved
+ * of CPU misses its own connect timeouts, and a slow replica still accepts connections. Anything
+ * else after the request was sent (a close, a reset, garbage, any status) fails that request
+ * alone and never sets the address aside: a client chooses what it sends, and must not be able to
+ * take an address out of rotation with it. Failures left over become problems: refused or reset
+ * 502, timeout 504, no address to try 503 (RFC 9110).
  */
 final class Upstream {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
@@ -62,6 +65,8 @@ final class Upstream {
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The least a confirming connect waits: long enough for a starved gateway to see the answer. */
     private static final Duration MIN_CONFIRM = Duration.ofSeconds(1);
+    /** Tries after a silent first try running at once: an overloaded service is not sent twice the load. */
+    private static final int SILENT_RETRIES = 8;
     private static final Comparator<InetSocketAddress> ADDRESS_ORDER = Comparator
             .comparing((InetSocketAddress a) -> a.getAddress().getAddress(), Arrays::compareUnsigned)
             .thenComparingInt(InetSocketAddress::getPort);
@@ -102,6 +107,8 @@ final class Upstream {
     private final long ttlNanos;
     private final Duration probeTimeout;
     private final Duration requestTimeout;
+    private final long tryTimeoutNanos;
+    private final Semaphore silentRetries = new Semaphore(SILENT_RETRIES);
     private final Duration confirmTimeout;
     private final long maxBodyBytes;
     private final ReentrantLock probing = new ReentrantLock();
@@ -123,6 +130,7 @@ final class Upstream {
         this.ttlNanos = settings.dnsTtl().toNanos();
         this.probeTimeout = settings.requestTimeout().compareTo(MAX_PROBE) < 0 ? settings.requestTimeout() : MAX_PROBE;
         this.requestTimeout = settings.requestTimeout();
+        this.tryTimeoutNanos = settings.tryTimeout().toNanos();
         Duration twiceConnect = settings.connectTimeout().multipliedBy(2);
         this.confirmTimeout = twiceConnect.compareTo(MIN_CONFIRM) > 0 ? twiceConnect : MIN_CONFIRM;
         this.maxBodyBytes = settings.maxUpstreamBodyBytes();
@@ -136,37 +144,56 @@ final class Upstream {
 
     /**
      * Sends the request (method, headers and body set; the URI and timeout are set here) to
-     * {@code pathAndQuery} on one address, and once more on another when the first connect failed
-     * and the method is idempotent, all within one UPSTREAM_TIMEOUT. Returns the upstream's answer
-     * whatever its status; throws the {@link Problem} a client should see.
+     * {@code pathAndQuery} on one address, and once more on another when the method is idempotent
+     * and the first connect failed or the first try was silent past the try timeout, all within one
+     * UPSTREAM_TIMEOUT. Returns the upstream's answer whatever its status; throws the
+     * {@link Problem} a client should see.
      */
     HttpResponse<byte[]> send(String method, String pathAndQuery, HttpRequest.Builder request) {
         long started = System.nanoTime();
         long deadline = started + requestTimeout.toNanos();
         Target first = choose();
+        boolean idempotent = IDEMPOTENT.contains(method);
+        long firstDeadline = idempotent && current.targets.size() > 1 && tryTimeoutNanos < requestTimeout.toNanos()
+                ? started + tryTimeoutNanos : deadline;
         try {
-            return attempt(first, pathAndQuery, request, deadline);
+            return attempt(first, pathAndQuery, request, firstDeadline);
         } catch (IOException failure) {
+            boolean silent = firstDeadline != deadline && HttpCalls.timedOut(failure);
             // Problems name the service, never its internal addresses; the log has those.
-            if (!HttpCalls.connectFailed(failure)) {
+            if (!HttpCalls.connectFailed(failure) && !silent) {
                 throw HttpCalls.failure(name, failure);
             }
             suspect(first, failure);
-            if (!IDEMPOTENT.contains(method) || deadline - System.nanoTime() <= 0) {
+            if (!idempotent || deadline - System.nanoTime() <= 0) {
                 throw HttpCalls.failure(name, failure);
             }
-            Target second = retryTarget(first, started);
-            if (second == null) {
+            if (silent && !silentRetries.tryAcquire()) {
                 throw HttpCalls.failure(name, failure);
             }
             try {
-                return attempt(second, pathAndQuery, request, deadline);
-            } catch (IOException again) {
-                if (HttpCalls.connectFailed(again)) {
-                    suspect(second, again);
+                return retry(first, pathAndQuery, request, started, deadline, failure);
+            } finally {
+                if (silent) {
+                    silentRetries.release();
                 }
-                throw HttpCalls.failure(name + " (two instances tried)", again);
             }
+        }
+    }
+
+    private HttpResponse<byte[]> retry(Target first, String pathAndQuery, HttpRequest.Builder request,
+            long started, long deadline, IOException failure) {
+        Target second = retryTarget(first, started);
+        if (second == null) {
+            throw HttpCalls.failure(name, failure);
+        }
+        try {
+            return attempt(second, pathAndQuery, request, deadline);
+        } catch (IOException again) {
+            if (HttpCalls.connectFailed(again)) {
+                suspect(second, again);
+            }
+            throw HttpCalls.failure(name + " (two instances tried)", again);
         }
     }
 
@@ -182,7 +209,7 @@ final class Upstream {
     }
 
     /**
-     * A connect to the address failed: checked again on a thread of its own with plain connects
+     * A connect to the address failed, or a try on it was silent: checked again on a thread of its own with plain connects
      * (at most two, each given more time than the client's connect timeout), and set aside only
      * when the address refuses, is unreachable or stays silent. A failure of the gateway's own
      * (no file descriptor left, say) is no evidence against the address.
@@ -197,7 +224,7 @@ final class Upstream {
                 if (down != null) {
                     setAside(target, why + "; confirmed: " + down);
                 } else {
-                    Log.info("upstream connect failure not confirmed", new JsonObject()
+                    Log.info("upstream failure not confirmed by a connect", new JsonObject()
                             .add("upstream", name).add("address", target.label).add("error", String.valueOf(why)));
                 }
             } finally {

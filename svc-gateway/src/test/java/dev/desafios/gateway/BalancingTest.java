@@ -4,6 +4,7 @@ import static dev.desafios.common.testing.TestHttp.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import java.time.Duration;
@@ -222,12 +223,42 @@ class BalancingTest {
     }
 
     @Test
-    void slow_upstream_504ProblemNotRetried() {
+    void slowReplicas_getTriedOnEachOnce_504WithinTheDeadline() {
         FakeUpstream a = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
         FakeUpstream b = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
         gateway.point("users", a, b);
 
+        long started = System.nanoTime();
         problem(gateway.http.get("/api/users/1"), 504);
+
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofMillis(1300)) < 0);
+        assertEquals(1, a.received().size());
+        assertEquals(1, b.received().size());
+    }
+
+    @Test
+    void oneReplicaSilent_getsAnsweredByTheOther_silentOneNotSetAside() {
+        FakeUpstream silent = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+        FakeUpstream up = fake(FakeUpstream.json(200, "{\"replica\":\"up\"}"));
+        gateway.point("users", silent, up);
+
+        for (int i = 0; i < 6; i++) {
+            var response = gateway.http.get("/api/users/1");
+            assertEquals(200, response.statusCode());
+            assertEquals("up", Json.parse(response.body()).asObject().getString("replica", null));
+        }
+
+        // It accepts connections: a slow replica is not a gone one, and keeps its turn.
+        assertTrue(silent.received().size() >= 3, "the silent replica was set aside");
+    }
+
+    @Test
+    void post_silentReplica_notRetried504() {
+        FakeUpstream a = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
+        FakeUpstream b = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
+        gateway.point("users", a, b);
+
+        problem(gateway.http.postJson("/api/users", "{\"name\":\"Ana\",\"email\":\"ana@example.com\"}"), 504);
 
         assertEquals(1, a.received().size() + b.received().size());
     }
