@@ -133,6 +133,21 @@ create_service() {
   fi
 }
 
+# One of the project's services (its image the last argument): created, or,
+# when it runs another image (a new build, pushed by digest), rolled to this
+# one with its own update settings. Its other options are left as they are.
+create_app_service() {
+  local name=$1 image=${!#} running
+  if service_exists "$name"; then
+    running=$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$name")
+    if [[ $running != "$image" ]]; then
+      dkq service update --detach --no-resolve-image ${SWARM_IMAGES:+--with-registry-auth} --image "$image" "$name"
+      return
+    fi
+  fi
+  create_service "$@"
+}
+
 # A PostgreSQL service on the stores node: `create_postgres NAME NETWORK ALIAS
 # VOLUME SECRET MEMORY`; user and database app, the password from the secret.
 create_postgres() {
@@ -194,24 +209,24 @@ main() {
   # The API waits for its stores itself (bounded), so it can start alongside them.
   # Replicated stateless services spread over the nodes (one node: all on it).
   local spread=(--placement-pref spread=node.id)
-  create_service swarm-api "${JAVA_FLAGS[@]}" "${spread[@]}" --network swarm-edge --network swarm-stores \
+  create_app_service swarm-api "${JAVA_FLAGS[@]}" "${spread[@]}" --network swarm-edge --network swarm-stores \
     "$(publish "$SWARM_API_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     "${api_db[@]}" \
     --secret "source=swarm-redis-password,target=redis_password,uid=$API_UID,gid=$API_UID,mode=0400" \
     --env REDIS_URL=redis://cache:6379 --env REDIS_PASSWORD_FILE=/run/secrets/redis_password \
     "$(swarm_image svc-api)"
 
-  create_service swarm-users "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$USERS_REPLICAS" \
+  create_app_service swarm-users "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$USERS_REPLICAS" \
     --network name=swarm-backend,alias=users --network swarm-users-data \
     --update-order start-first --rollback-order start-first \
     "${users_db[@]}" "$(swarm_image svc-users)"
-  create_service swarm-orders "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$ORDERS_REPLICAS" \
+  create_app_service swarm-orders "${JAVA_FLAGS[@]}" "${spread[@]}" --replicas "$ORDERS_REPLICAS" \
     --network name=swarm-backend,alias=orders --network swarm-orders-data \
     --update-order start-first --rollback-order start-first \
     "${orders_db[@]}" --env USERS_URL=http://users:8080 "$(swarm_image svc-orders)"
   local gateway_mode=(--replicas 1 "${spread[@]}")
   [[ $SWARM_GATEWAY_MODE == replicated ]] || gateway_mode=(--mode global)
-  create_service swarm-gateway "${JAVA_FLAGS[@]}" "${gateway_mode[@]}" --network swarm-edge --network swarm-backend \
+  create_app_service swarm-gateway "${JAVA_FLAGS[@]}" "${gateway_mode[@]}" --network swarm-edge --network swarm-backend \
     "$(publish "$SWARM_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "$(swarm_image svc-gateway)"
 

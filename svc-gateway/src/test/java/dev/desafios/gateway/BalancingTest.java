@@ -25,7 +25,8 @@ class BalancingTest {
 
     @BeforeEach
     void start() {
-        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "300ms", "UPSTREAM_SET_ASIDE", "1m"));
+        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "500ms", "UPSTREAM_TRY_TIMEOUT", "200ms",
+                "UPSTREAM_SET_ASIDE", "1m"));
     }
 
     @AfterEach
