@@ -100,7 +100,10 @@ ensure_secret() {
 # What every service gets: DESIGN.md's hardening as far as services take it
 # (read-only root, no capabilities, pids/CPU limits, bounded restarts and logs; swarm
 # has no --security-opt, so no no-new-privileges), rolling updates that roll
-# back on failure, and a hostname that names the replica.
+# back on failure, and a hostname that names the replica. Tasks restart on any
+# exit: PostgreSQL and Redis exit 0 when stopped, so a store stopped for
+# failing its health checks on a busy machine would otherwise be "complete"
+# and never run again.
 service_flags() {
   SERVICE_FLAGS=(--detach --no-resolve-image --endpoint-mode "$ENDPOINT_MODE"
     ${SWARM_IMAGES:+--with-registry-auth}
@@ -108,7 +111,7 @@ service_flags() {
     --hostname '{{.Service.Name}}-{{.Task.Slot}}'
     --read-only --cap-drop ALL --limit-pids 128 --limit-cpu 1 --log-driver local
     --mount type=tmpfs,destination=/tmp,tmpfs-size=16777216
-    --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
+    --restart-condition any --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
     --rollback-parallelism 1 --stop-grace-period 10s)
   JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m
@@ -120,7 +123,7 @@ service_flags() {
   # period is long (a healthy answer ends it early, it costs nothing).
   STORE_FLAGS=("${SERVICE_FLAGS[@]}" --user "$DB_UID:$DB_UID" --constraint node.labels.desafios.stores==true
     --update-order stop-first --rollback-order stop-first
-    --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 180s)
+    --health-interval 3s --health-timeout 10s --health-retries 5 --health-start-period 180s)
 }
 
 # create_service NAME [docker service create options...] IMAGE [COMMAND...]
