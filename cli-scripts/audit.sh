@@ -42,8 +42,9 @@ audit_container() {
   (($(field "$c" '{{if .HostConfig.PidsLimit}}{{.HostConfig.PidsLimit}}{{else}}0{{end}}') > 0)) || finding "$c" "no pids limit"
   [[ $(field "$c" '{{if .State.Health}}{{.State.Health.Status}}{{end}}') == healthy ]] || finding "$c" "health check missing or not healthy"
   if [[ -n $service ]]; then
-    [[ $(docker service inspect -f '{{with .Spec.TaskTemplate.RestartPolicy}}{{.Condition}} {{.MaxAttempts}}{{end}}' "$service") =~ ^on-failure\ [1-5]$ ]] ||
-      finding "$c" "its service's restart policy is not on-failure with at most 5 attempts"
+    # A service restarts on any exit (a store stopped as unhealthy exits 0), bounded as a container's.
+    [[ $(docker service inspect -f '{{with .Spec.TaskTemplate.RestartPolicy}}{{.Condition}} {{.MaxAttempts}}{{end}}' "$service") =~ ^(on-failure|any)\ [1-5]$ ]] ||
+      finding "$c" "its service's restart policy is not bounded (on-failure or any, at most 5 attempts)"
   else
     [[ $(field "$c" '{{.HostConfig.RestartPolicy.Name}}') == on-failure ]] &&
       (($(field "$c" '{{.HostConfig.RestartPolicy.MaximumRetryCount}}') <= 5)) || finding "$c" "restart policy is not on-failure:N<=5"
