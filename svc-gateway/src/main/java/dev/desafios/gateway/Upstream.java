@@ -43,10 +43,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One service behind the gateway (users or orders), balanced across every address its name
  * resolves to. The name is resolved by the gateway itself and the list reused for the DNS TTL;
- * requests go round robin over the addresses. An idempotent request is tried once more on another
- * address, within the same deadline, when its first connect fails or when its first try stays
- * unanswered past the try timeout (a reused connection to a machine that is gone is silent, not
- * refused). Either failure has the address checked again apart from any request (a plain
+ * requests go round robin over the addresses. A request is tried once more on another address,
+ * within the same deadline, when its first connect fails (nothing was sent), and an idempotent one
+ * also when its first try stays unanswered past the try timeout (a reused connection to a machine
+ * that is gone is silent, not refused). Either failure has the address checked again apart from any request (a plain
  * connect, twice at most), and set aside for a while only when that fails too: a gateway starved
  * of CPU misses its own connect timeouts, and a slow replica still accepts connections. Anything
  * else after the request was sent (a close, a reset, garbage, any status) fails that request
@@ -144,8 +144,8 @@ final class Upstream {
 
     /**
      * Sends the request (method, headers and body set; the URI and timeout are set here) to
-     * {@code pathAndQuery} on one address, and once more on another when the method is idempotent
-     * and the first connect failed or the first try was silent past the try timeout, all within one
+     * {@code pathAndQuery} on one address, and once more on another when the first connect failed,
+     * or, for an idempotent method, when the first try was silent past the try timeout, all within one
      * UPSTREAM_TIMEOUT. Returns the upstream's answer whatever its status; throws the
      * {@link Problem} a client should see.
      */
@@ -165,7 +165,9 @@ final class Upstream {
                 throw HttpCalls.failure(name, failure);
             }
             suspect(first, failure);
-            if (!idempotent || deadline - System.nanoTime() <= 0) {
+            // After a failed connect nothing was sent, so any method may go to another address;
+            // a silent try may have been done, and only an idempotent one is tried again.
+            if (deadline - System.nanoTime() <= 0) {
                 throw HttpCalls.failure(name, failure);
             }
             if (silent && !silentRetries.tryAcquire()) {
