@@ -11,7 +11,10 @@
 #   posts_accounted KEY     each 2xx read back; each 5xx settled (stored or not)
 
 GATEWAY_ENTRY="http://$BIND_ADDRESS:$CLUSTER_PORT"
+# shellcheck disable=SC2034 # faults.sh asks the API through it
 API_ENTRY="http://$BIND_ADDRESS:$CLUSTER_API_PORT"
+# What was measured, by name, for the report at the end.
+declare -A MEASURED=()
 LOAD_DIR=''
 RUN_ID="$(date +%s)-$$"
 

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Faults of the cluster's nodes, measured: a manager that is not the leader
-# nor the stores' node killed (`docker kill` of its container): the time until
-# another manager's `docker node ls` shows it Down, and until it is Ready
-# again once started; then the leader killed (only while the other two are
-# up: two managers down would lose the quorum): the time until another
-# manager names a new leader, and until the old one rejoins. Through both,
-# GETs go through the entry in a loop: its passive failover must lose none.
-# They go to the gateway's /health when a service publishes port 8090, else to
-# a small global check service that this script adds and removes. Leaves the
-# cluster as it found it: three Ready managers. Exits non-zero on any failure.
+# Faults of the cluster's nodes with challenges 3 and 5 deployed, measured
+# under a loop of GETs through the entry (a user, through the gateway, users
+# and its database), each in turn, the cluster whole again between them:
+#   - node 2 drained: its tasks move; no GET fails;
+#   - a manager that is neither the leader nor the stores' node killed
+#     (`docker kill`), with POSTs of new users too: the time until another
+#     manager sees it Down, until every service is at its full count again,
+#     and, once started, until it is back; no GET fails, every 2xx POST is
+#     read back, every other POST is settled as stored or not;
+#   - the leader killed (only while the other two are up: two managers down
+#     would lose the quorum; leadership is first moved off the stores' node):
+#     the time until another manager names a new leader; no GET fails;
+#   - the stores' node (1) stopped: users and the API answer 503 problems
+#     within 6 s meanwhile; once it is started, everything serves again, the
+#     user and orders made before are there, and visits equal accesses.
+# Leaves the cluster as it found it: three Ready managers, every service full.
+# Exits non-zero on any failure.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -20,11 +27,8 @@ source "$CLI_DIR/cluster/nodes-lib.sh"
 source "$CLI_DIR/cluster/formation-lib.sh"
 # shellcheck source=checks-lib.sh
 source "$CLI_DIR/cluster/checks-lib.sh"
-
-ENTRY_CHECK="cluster-entry-check"
-LOAD_FILE=''
-
-declare -A MEASURED=()
+# shellcheck source=fault-load-lib.sh
+source "$CLI_DIR/cluster/fault-load-lib.sh"
 
 # "Status ManagerStatus" of a node as manager M sees it: `node_seen M NAME`.
 node_seen() {
@@ -51,51 +55,33 @@ measure() {
   note "$key: ${MEASURED[$key]} s"
 }
 
-# What the entry's load asks for: a user through the gateway (users and its
-# database behind it) when the services are deployed, else a global busybox
-# httpd on every node's 8090.
-entry_target() {
-  if node_docker 1 service inspect swarm-gateway >/dev/null 2>&1; then
-    LOAD_URL="http://$BIND_ADDRESS:$CLUSTER_PORT/api/users/1"
-    return 0
-  fi
-  LOAD_URL="http://$BIND_ADDRESS:$CLUSTER_PORT/"
-  node_docker 1 service inspect "$ENTRY_CHECK" >/dev/null 2>&1 && return 0
-  local n
-  for n in 1 2 3; do node_has_image "$n" "$OVERLAY_IMAGE"; done
-  node_dkq 1 service create --detach --name "$ENTRY_CHECK" --mode global --label desafios.challenge=cluster-check \
-    --publish mode=host,target=8080,published=8090 --limit-memory 32m "$OVERLAY_IMAGE" \
-    sh -c 'mkdir /tmp/www && hostname >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www' 2>/dev/null
-  retry 60 0.5 curl -sf -o /dev/null -m 2 "$LOAD_URL" || { err "the entry check service does not answer"; return 1; }
+# Every service at its full count as manager M sees it (tasks on a node that
+# is down are not counted).
+services_full() {
+  local counts
+  counts=$(node_docker "$1" service ls --format '{{.Replicas}}' 2>/dev/null) && [[ -n $counts ]] &&
+    awk -F'[/ ]' '$1 != $2 { bad = 1 } END { exit bad }' <<<"$counts"
 }
-entry_target_cleanup() {
-  [[ -z $LOAD_FILE ]] || rm -f "$LOAD_FILE" "$LOAD_FILE.run"
-  node_docker 1 service rm "$ENTRY_CHECK" >/dev/null 2>&1 || node_docker 2 service rm "$ENTRY_CHECK" >/dev/null 2>&1 || true
+# No container runs on node N's own engine.
+node_runs_nothing() { [[ -z $(node_docker "$1" ps -q 2>/dev/null) ]]; }
+
+# Node N drained from node 1 (a manager that stays), then made active again.
+fault_node_drained() {
+  local name
+  name=$(node_name "$1")
+  say "A node drained: $name"
+  gets_start drain "$GATEWAY_ENTRY/api/users/1"
+  SINCE=$(date +%s%N) && node_dkq 1 node update --availability drain "$name"
+  check "$name runs no container any more (within 90 s)" measure "drain: node empty" 90 node_runs_nothing "$1"
+  check "every service at its full count on the other nodes (within 120 s)" \
+    measure "drain: services full" 120 services_full 1
+  node_dkq 1 node update --availability active "$name"
+  load_stop
+  check "no GET through the entry failed while $name was drained" gets_tally drain "drain: GETs"
 }
 
-# GETs through the entry in a loop in the background, one "status seconds"
-# line per request, until entry_load_stop; which prints and checks the tally.
-entry_load_start() {
-  LOAD_FILE=$(mktemp)
-  : >"$LOAD_FILE.run"
-  note "GETs through the entry in a loop: $LOAD_URL"
-  while [[ -f $LOAD_FILE.run ]]; do
-    curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total}\n' "$LOAD_URL" >>"$LOAD_FILE" || true
-    sleep 0.05
-  done &
-}
-entry_load_stop() {
-  rm -f "$LOAD_FILE.run"
-  wait
-  read -r ENTRY_TOTAL ENTRY_FAILED ENTRY_MAX < <(awk '{ n++; if ($1 != 200) f++; if ($2 > m) m = $2 }
-    END { printf "%d %d %.2f\n", n, f, m }' "$LOAD_FILE")
-  note "through the entry: $ENTRY_TOTAL GETs, $ENTRY_FAILED failed, the slowest $ENTRY_MAX s"
-  MEASURED[$1]="$ENTRY_FAILED of $ENTRY_TOTAL failed, slowest $ENTRY_MAX s"
-  rm -f "$LOAD_FILE"
-  ((ENTRY_TOTAL > 0 && ENTRY_FAILED == 0))
-}
-
-# A manager that is neither the leader nor node 1 (the stores) killed.
+# A manager that is neither the leader nor node 1 (the stores) killed, under
+# GETs and POSTs.
 fault_member_killed() {
   local leader victim observer
   leader=$(swarm_leader)
@@ -103,13 +89,19 @@ fault_member_killed() {
   [[ $victim != "$leader" ]] || victim=$(node_name 2)
   observer=$(node_index "$leader")
   say "A manager killed: $victim (the leader is $leader)"
-  entry_load_start
+  gets_start member "$GATEWAY_ENTRY/api/users/1"
+  posts_start
   SINCE=$(date +%s%N) && dkq kill "$victim"
-  check "$leader sees $victim Down (within 60 s)" measure "member marked down" 60 node_seen_down "$observer" "$victim"
+  check "$leader sees $victim Down (within 60 s)" measure "member: marked down" 60 node_seen_down "$observer" "$victim"
+  check "every service at its full count on the other nodes (within 120 s of the kill)" \
+    measure "member: services full" 120 services_full "$observer"
   SINCE=$(date +%s%N) && dkq start "$victim"
   check "$victim rejoins by itself once started: Ready and Reachable (within 120 s)" \
-    measure "member back after start" 120 node_seen_back "$observer" "$victim"
-  check "no GET through the entry failed while $victim was down and back" entry_load_stop "entry, member killed"
+    measure "member: back after start" 120 node_seen_back "$observer" "$victim"
+  load_stop
+  check "no GET through the entry failed while $victim was down and back" gets_tally member "member: GETs"
+  check "every POST answered 2xx is read back, every other one settled as stored or not" \
+    posts_accounted "member: POSTs"
 }
 
 # The leader killed while both other managers are up. The stores live on
@@ -128,35 +120,118 @@ fault_leader_killed() {
   fi
   observer=$(( $(node_index "$leader") % 3 + 1 ))
   say "The leader killed: $leader (watched from $(node_name "$observer"))"
-  entry_load_start
+  gets_start leader "$GATEWAY_ENTRY/api/users/1"
   SINCE=$(date +%s%N) && dkq kill "$leader"
   NEW_LEADER=''
-  check "another manager names a new leader (within 60 s)" measure "new leader elected" 60 new_leader_seen "$observer" "$leader"
+  check "another manager names a new leader (within 60 s)" measure "leader: new one named" 60 new_leader_seen "$observer" "$leader"
   note "new leader: ${NEW_LEADER:-none}"
   check "docker node ls answers on another manager, and shows $leader Down (within 60 s of the kill)" \
-    measure "old leader marked down" 60 node_seen_down "$observer" "$leader"
+    measure "leader: marked down" 60 node_seen_down "$observer" "$leader"
   SINCE=$(date +%s%N) && dkq start "$leader"
   check "$leader rejoins by itself once started (within 120 s)" \
-    measure "old leader back after start" 120 node_seen_back "$observer" "$leader"
-  check "no GET through the entry failed while the leader was down and back" entry_load_stop "entry, leader killed"
+    measure "leader: back after start" 120 node_seen_back "$observer" "$leader"
+  load_stop
+  check "no GET through the entry failed while the leader was down and back" gets_tally leader "leader: GETs"
+}
+
+# The stores' node stopped (its engine stops its containers, the databases
+# shut down cleanly) and started again. Made before: a user with two orders,
+# and visits counted.
+fault_stores_node_stopped() {
+  local name observer=2 user order1 order2 accesses_before
+  name=$(node_name 1)
+  say "The stores' node stopped: $name"
+  post_json "$GATEWAY_ENTRY/api/users" "{\"name\":\"Kept\",\"email\":\"kept-$RUN_ID@example.com\"}"
+  status_is 201 || { err "a user could not be made before the fault: $HTTP_STATUS"; return 1; }
+  user=$(json_number "$HTTP_BODY" id)
+  order1=$(order_for "$user") && order2=$(order_for "$user") || return 1
+  http GET "$API_ENTRY/" || true
+  http GET "$API_ENTRY/" || true
+  retry 20 0.5 visits_settled || { err "visits and accesses disagree before the fault"; return 1; }
+  accesses_before=$SETTLED
+  note "made before: user $user, orders $order1 and $order2; $accesses_before accesses counted"
+  gets_start users "$GATEWAY_ENTRY/api/users/$user"
+  gets_start visits "$API_ENTRY/visits"
+  SINCE=$(date +%s%N) && dkq stop --time 30 "$name"
+  check "node 2 sees $name Down (within 60 s)" measure "stores: marked down" 60 node_seen_down "$observer" "$name"
+  check "users answers a 503 problem through the entry (within 30 s)" measure "stores: users 503" 30 answered 503 users
+  check "the API answers a 503 problem through the entry (within 30 s)" measure "stores: API 503" 30 answered 503 visits
+  SINCE=$(date +%s%N) && dkq start "$name"
+  check "$name rejoins by itself once started (within 120 s)" \
+    measure "stores: back after start" 120 node_seen_back "$observer" "$name"
+  check "users and the API answer again (within 180 s of the start)" \
+    measure "stores: serving again" 180 serving_again "$user"
+  load_stop
+  check "every GET of the user meanwhile: 200, or a 503 problem within 6 s" gets_tally users "stores: user GETs" 6
+  check "every GET of /visits meanwhile: 200, or a 503 problem within 6 s" gets_tally visits "stores: /visits GETs" 6
+  check "the user and both orders made before are there" kept "$user" "$order1" "$order2"
+  check "visits equal accesses, none lost ($accesses_before before)" retry 20 0.5 visits_settled "$accesses_before"
+  check "every service at its full count again (within 120 s)" retry 240 0.5 services_full "$observer"
+}
+
+# Prints the id of a new order of USER.
+order_for() {
+  post_json "$GATEWAY_ENTRY/api/orders" "{\"userId\":$1,\"item\":\"keyboard\",\"quantity\":1,\"unitPrice\":\"20.00\"}"
+  status_is 201 || { err "an order for user $1 could not be made: $HTTP_STATUS"; return 1; }
+  json_number "$HTTP_BODY" id
+}
+
+# True once /visits answers with visits = accesses (at least AT_LEAST); SETTLED
+# is the count.
+visits_settled() {
+  http GET "$API_ENTRY/visits" && status_is 200 || return 1
+  local visits accesses
+  visits=$(json_number "$HTTP_BODY" visits) accesses=$(json_number "$HTTP_BODY" accesses)
+  [[ -n $visits && $visits == "$accesses" ]] && ((accesses >= ${1:-0})) && SETTLED=$accesses
+}
+
+# True when the newest GET of load NAME answered STATUS.
+answered() { [[ $(tail -n 1 "$LOAD_DIR/$2" 2>/dev/null | cut -d' ' -f1) == "$1" ]]; }
+
+serving_again() {
+  http GET "$GATEWAY_ENTRY/api/users/$1" && status_is 200 && http GET "$API_ENTRY/visits" && status_is 200
+}
+
+kept() {
+  local user=$1 order
+  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { err "user $user: $HTTP_STATUS"; return 1; }
+  for order in "$2" "$3"; do
+    http GET "$GATEWAY_ENTRY/api/orders/$order" && status_is 200 && body_has "\"userId\":$user" ||
+      { err "order $order: $HTTP_STATUS"; return 1; }
+  done
 }
 
 main() {
   ((EUID == 0)) || die "the cluster's faults need root (its sockets are root-only)"
   swarm_formed 1 || die "the cluster is not three Ready managers; run cluster/up.sh first"
-  trap entry_target_cleanup EXIT
-  entry_target
+  node_docker 1 service inspect swarm-gateway swarm-api >/dev/null 2>&1 ||
+    die "challenges 3 and 5 are not deployed on the cluster; run cluster/up.sh first"
+  trap load_cleanup EXIT
+  retry 240 0.5 services_full 1 || die "not every service is at its full count; see docker service ls on node 1"
+  fault_node_drained 2
+  whole_again
   fault_member_killed
-  retry 120 0.5 swarm_formed 1 || die "the swarm did not re-form after the first fault"
+  whole_again
   fault_leader_killed
-  check "three Ready managers and a leader again" retry 120 0.5 swarm_formed "$(node_index "$(swarm_leader)")"
-  say "Measured (seconds after the kill or the start)"
+  whole_again
+  fault_stores_node_stopped
+  check "three Ready managers and a leader again, every service full" whole_again
+  say "Measured (seconds after the drain, kill, stop or start)"
   local key
-  for key in "member marked down" "member back after start" "entry, member killed" "new leader elected" \
-    "old leader marked down" "old leader back after start" "entry, leader killed"; do
-    printf '  %-28s %s\n' "$key" "${MEASURED[$key]:--}"
+  for key in "drain: node empty" "drain: services full" "drain: GETs" \
+    "member: marked down" "member: services full" "member: back after start" "member: GETs" "member: POSTs" \
+    "leader: new one named" "leader: marked down" "leader: back after start" "leader: GETs" \
+    "stores: marked down" "stores: users 503" "stores: API 503" "stores: back after start" "stores: serving again" \
+    "stores: user GETs" "stores: /visits GETs"; do
+    printf '  %-26s %s\n' "$key" "${MEASURED[$key]:--}"
   done
   checks_done "cluster faults"
+}
+
+# Three Ready managers and every service at its full count, as the leader sees it.
+whole_again() {
+  retry 240 0.5 swarm_formed 2 && retry 240 0.5 services_full 2 ||
+    { err "the cluster is not whole again: three Ready managers, every service full"; return 1; }
 }
 
 main "$@"
