@@ -55,12 +55,19 @@ measure() {
   note "$key: ${MEASURED[$key]} s"
 }
 
-# Every service at its full count as manager M sees it (tasks on a node that
-# is down are not counted).
+# Every service at its full count as manager M sees it: each task meant to
+# run is running, as many as a replicated service asks for. (`service ls`
+# still counts the tasks of a node that is down, as running.)
 services_full() {
-  local counts
-  counts=$(node_docker "$1" service ls --format '{{.Replicas}}' 2>/dev/null) && [[ -n $counts ]] &&
-    awk -F'[/ ]' '$1 != $2 { bad = 1 } END { exit bad }' <<<"$counts"
+  local service mode states running wanted
+  while read -r service mode; do
+    states=$(node_docker "$1" service ps "$service" --filter desired-state=running --format '{{.CurrentState}}') || return 1
+    running=$(grep -c '^Running' <<<"$states" || true)
+    [[ -n $states && $running == $(wc -l <<<"$states") ]] || return 1
+    [[ $mode == global ]] && continue
+    wanted=$(node_docker "$1" service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$service") || return 1
+    ((running == wanted)) || return 1
+  done < <(node_docker "$1" service ls --format '{{.Name}} {{.Mode}}' 2>/dev/null)
 }
 # No container runs on node N's own engine.
 node_runs_nothing() { [[ -z $(node_docker "$1" ps -q 2>/dev/null) ]]; }
