@@ -294,17 +294,25 @@ final class Upstream {
         return pick(resolution.targets, failed.address);
     }
 
+    /**
+     * The next address round robin that is neither {@code avoid} nor set aside, preferring one that
+     * is not being checked after a failure (when a node dies, several of its replicas fail at once).
+     */
     private Target pick(List<Target> targets, InetSocketAddress avoid) {
         int n = targets.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         long now = System.nanoTime();
+        Target suspected = null;
         for (int i = 0; i < n; i++) {
             Target target = targets.get((start + i) % n);
             if (!target.address.equals(avoid) && !target.isAside(now)) {
-                return target;
+                if (!target.confirming.get()) {
+                    return target;
+                }
+                suspected = suspected == null ? target : suspected;
             }
         }
-        return null;
+        return suspected;
     }
 
     /** The address list, looked up again once it is older than the TTL. */
