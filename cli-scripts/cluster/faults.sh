@@ -166,7 +166,7 @@ fault_stores_node_stopped() {
   SINCE=$(date +%s%N) && dkq start "$name"
   check "$name rejoins by itself once started (within 120 s)" \
     measure "stores: back after start" 120 node_seen_back "$observer" "$name"
-  check "users and the API answer again (within 180 s of the start)" \
+  check "users, orders and the API answer again (within 180 s of the start)" \
     measure "stores: serving again" 180 serving_again "$user"
   load_stop
   check "every GET of the user meanwhile: 200, or a 503 problem within 6 s" gets_tally users "stores: user GETs" 6
@@ -196,7 +196,8 @@ visits_settled() {
 answered() { [[ $(tail -n 1 "$LOAD_DIR/$2" 2>/dev/null | cut -d' ' -f1) == "$1" ]]; }
 
 serving_again() {
-  http GET "$GATEWAY_ENTRY/api/users/$1" && status_is 200 && http GET "$API_ENTRY/visits" && status_is 200
+  http GET "$GATEWAY_ENTRY/api/users/$1" && status_is 200 && http GET "$GATEWAY_ENTRY/api/users/$1/orders" &&
+    status_is 200 && http GET "$API_ENTRY/visits" && status_is 200
 }
 
 kept() {
