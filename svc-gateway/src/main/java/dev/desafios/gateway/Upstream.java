@@ -46,9 +46,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests go round robin over the addresses. A request is tried once more on another address,
  * within the same deadline, when its first connect fails (nothing was sent), and an idempotent one
  * also when its first try stays unanswered past the try timeout (a reused connection to a machine
- * that is gone is silent, not refused). Either failure has the address checked again apart from any request (a plain
- * connect, twice at most), and set aside for a while only when that fails too: a gateway starved
- * of CPU misses its own connect timeouts, and a slow replica still accepts connections. Anything
+ * that is gone is silent, not refused). Either failure has the address checked again apart from
+ * any request (a plain connect, twice at most), and set aside for a while only when that fails
+ * too: a gateway starved of CPU misses its own connect timeouts, and a slow replica still accepts
+ * connections. Anything
  * else after the request was sent (a close, a reset, garbage, any status) fails that request
  * alone and never sets the address aside: a client chooses what it sends, and must not be able to
  * take an address out of rotation with it. Failures left over become problems: refused or reset
@@ -107,6 +108,7 @@ final class Upstream {
     private final long ttlNanos;
     private final Duration probeTimeout;
     private final Duration requestTimeout;
+    /** How long a first try may be silent before another address is tried; 0 when never. */
     private final long tryTimeoutNanos;
     private final Semaphore silentRetries = new Semaphore(SILENT_RETRIES);
     private final Duration confirmTimeout;
@@ -130,7 +132,8 @@ final class Upstream {
         this.ttlNanos = settings.dnsTtl().toNanos();
         this.probeTimeout = settings.requestTimeout().compareTo(MAX_PROBE) < 0 ? settings.requestTimeout() : MAX_PROBE;
         this.requestTimeout = settings.requestTimeout();
-        this.tryTimeoutNanos = settings.tryTimeout().toNanos();
+        this.tryTimeoutNanos = settings.tryTimeout().compareTo(settings.requestTimeout()) < 0
+                ? settings.tryTimeout().toNanos() : 0;
         Duration twiceConnect = settings.connectTimeout().multipliedBy(2);
         this.confirmTimeout = twiceConnect.compareTo(MIN_CONFIRM) > 0 ? twiceConnect : MIN_CONFIRM;
         this.maxBodyBytes = settings.maxUpstreamBodyBytes();
@@ -154,7 +157,7 @@ final class Upstream {
         long deadline = started + requestTimeout.toNanos();
         Target first = choose();
         boolean idempotent = IDEMPOTENT.contains(method);
-        long firstDeadline = idempotent && current.targets.size() > 1 && tryTimeoutNanos < requestTimeout.toNanos()
+        long firstDeadline = idempotent && tryTimeoutNanos > 0 && current.targets.size() > 1
                 ? started + tryTimeoutNanos : deadline;
         try {
             return attempt(first, pathAndQuery, request, firstDeadline);
