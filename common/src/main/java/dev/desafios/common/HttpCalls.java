@@ -2,6 +2,7 @@ package dev.desafios.common;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -164,6 +165,17 @@ public final class HttpCalls implements AutoCloseable {
     /** Whether the call got no whole answer in time, once connected (a connect timeout is {@link #connectFailed}). */
     public static boolean timedOut(Throwable e) {
         return hasCause(e, HttpTimeoutException.class) && !hasCause(e, HttpConnectTimeoutException.class);
+    }
+
+    /**
+     * Whether the connection was closed or reset before a whole answer came: no timeout, no failed
+     * connect, no answer over the size limit, nothing that is not HTTP (the upstream answered, and
+     * would answer the same again) and no call cancelled here.
+     */
+    public static boolean cutShort(Throwable e) {
+        return !connectFailed(e) && !hasCause(e, HttpTimeoutException.class) && !hasCause(e, BoundedBody.TooLarge.class)
+                && !hasCause(e, ProtocolException.class) && !hasCause(e, CancellationException.class)
+                && !hasCause(e, InterruptedException.class) && hasCause(e, IOException.class);
     }
 
     /** Maps a transport failure of a call to {@code service} to the problem a client should see (RFC 9110). */

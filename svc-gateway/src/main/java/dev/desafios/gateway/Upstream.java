@@ -44,16 +44,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * One service behind the gateway (users or orders), balanced across every address its name
  * resolves to. The name is resolved by the gateway itself and the list reused for the DNS TTL;
  * requests go round robin over the addresses. A request is tried once more on another address,
- * within the same deadline, when its first connect fails (nothing was sent), and an idempotent one
- * also when its first try stays unanswered past the try timeout (a reused connection to a machine
- * that is gone is silent, not refused). Either failure has the address checked again apart from
- * any request (a plain connect, twice at most), and set aside for a while only when that fails
- * too: a gateway starved of CPU misses its own connect timeouts, and a slow replica still accepts
- * connections. Anything
- * else after the request was sent (a close, a reset, garbage, any status) fails that request
- * alone and never sets the address aside: a client chooses what it sends, and must not be able to
- * take an address out of rotation with it. Failures left over become problems: refused or reset
- * 502, timeout 504, no address to try 503 (RFC 9110).
+ * within the same deadline, when its first connect fails (nothing was sent); an idempotent one also
+ * when its first try stays unanswered past the try timeout (a reused connection to a machine that
+ * is gone is silent, not refused), or is closed or reset before a whole answer (a replica that
+ * stops closes its kept connections). A failed connect or a silent try has the address checked
+ * again apart from any request (a plain connect, twice at most), and set aside for a while only
+ * when that fails too: a gateway starved of CPU misses its own connect timeouts, and a slow
+ * replica still accepts connections. Nothing else after the request was sent (a close, a reset,
+ * garbage, any status) sets the address aside, and garbage or a status is never retried: a client
+ * chooses what it sends, and must not be able to take an address out of rotation with it.
+ * Failures left over become problems: refused or reset 502, timeout 504, no address to try 503
+ * (RFC 9110).
  */
 final class Upstream {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
@@ -66,8 +67,8 @@ final class Upstream {
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The least a confirming connect waits: long enough for a starved gateway to see the answer. */
     private static final Duration MIN_CONFIRM = Duration.ofSeconds(1);
-    /** Tries after a silent first try running at once: an overloaded service is not sent twice the load. */
-    private static final int SILENT_RETRIES = 8;
+    /** Second tries of a request that may have been sent, running at once: an overloaded service is not sent twice the load. */
+    private static final int RETRIES_AFTER_SEND = 8;
     private static final Comparator<InetSocketAddress> ADDRESS_ORDER = Comparator
             .comparing((InetSocketAddress a) -> a.getAddress().getAddress(), Arrays::compareUnsigned)
             .thenComparingInt(InetSocketAddress::getPort);
@@ -110,7 +111,7 @@ final class Upstream {
     private final Duration requestTimeout;
     /** How long a first try may be silent before another address is tried; 0 when never. */
     private final long tryTimeoutNanos;
-    private final Semaphore silentRetries = new Semaphore(SILENT_RETRIES);
+    private final Semaphore retriesAfterSend = new Semaphore(RETRIES_AFTER_SEND);
     private final Duration confirmTimeout;
     private final long maxBodyBytes;
     private final ReentrantLock probing = new ReentrantLock();
@@ -148,7 +149,8 @@ final class Upstream {
     /**
      * Sends the request (method, headers and body set; the URI and timeout are set here) to
      * {@code pathAndQuery} on one address, and once more on another when the first connect failed,
-     * or, for an idempotent method, when the first try was silent past the try timeout, all within one
+     * or, for an idempotent method, when the first try was silent past the try timeout or was closed
+     * or reset before a whole answer, all within one
      * UPSTREAM_TIMEOUT. Returns the upstream's answer whatever its status; throws the
      * {@link Problem} a client should see.
      */
@@ -162,25 +164,32 @@ final class Upstream {
         try {
             return attempt(first, pathAndQuery, request, firstDeadline);
         } catch (IOException failure) {
+            boolean refused = HttpCalls.connectFailed(failure);
             boolean silent = firstDeadline != deadline && HttpCalls.timedOut(failure);
+            boolean cutShort = idempotent && HttpCalls.cutShort(failure);
             // Problems name the service, never its internal addresses; the log has those.
-            if (!HttpCalls.connectFailed(failure) && !silent) {
+            if (!refused && !silent && !cutShort) {
                 throw HttpCalls.failure(name, failure);
             }
-            suspect(first, failure);
-            // After a failed connect nothing was sent, so any method may go to another address;
-            // a silent try may have been done, and only an idempotent one is tried again.
+            // A close or reset may be the request's own doing: it never casts doubt on the address.
+            if (!cutShort) {
+                suspect(first, failure);
+            }
             if (deadline - System.nanoTime() <= 0) {
                 throw HttpCalls.failure(name, failure);
             }
-            if (silent && !silentRetries.tryAcquire()) {
+            // After a failed connect nothing was sent, so any method may go to another address. A
+            // silent or cut-short try may have been done, and only an idempotent one is tried again,
+            // a few at once: a request that breaks its upstream is not sent to every replica at will.
+            boolean sent = !refused;
+            if (sent && !retriesAfterSend.tryAcquire()) {
                 throw HttpCalls.failure(name, failure);
             }
             try {
                 return retry(first, pathAndQuery, request, started, deadline, failure);
             } finally {
-                if (silent) {
-                    silentRetries.release();
+                if (sent) {
+                    retriesAfterSend.release();
                 }
             }
         }

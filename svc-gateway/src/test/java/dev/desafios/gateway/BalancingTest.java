@@ -115,6 +115,42 @@ class BalancingTest {
     }
 
     @Test
+    void oneReplicaClosesWithoutAnswer_getsAnsweredByTheOther_neitherSetAside() {
+        // What a replica that is stopping does with a request on a kept connection.
+        FakeUpstream closing = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream up = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", closing, up);
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(10, up.received().size());
+        assertTrue(closing.received().size() >= 4, "the closing replica lost its turn: " + closing.received().size());
+        closing.answer(FakeUpstream.json(200, "{}"));
+        int before = closing.received().size();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        assertEquals(2, closing.received().size() - before);
+    }
+
+    @Test
+    void post_closedWithoutAnswer_notRetried502() {
+        FakeUpstream closing = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
+        gateway.point("users", closing, up);
+
+        int first = gateway.http.postJson("/api/users", "{}").statusCode();
+        int second = gateway.http.postJson("/api/users", "{}").statusCode();
+
+        // The POST may have been done before the close: it is never sent twice.
+        assertEquals(List.of(201, 502), List.of(first, second).stream().sorted().toList());
+        assertEquals(1, closing.received().size());
+        assertEquals(1, up.received().size());
+    }
+
+    @Test
     void anyStatus_507Included_neverSetsAnAddressAside() {
         FakeUpstream full = fake(FakeUpstream.json(507, "{}"));
         gateway.point("users", full);
