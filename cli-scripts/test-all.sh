@@ -5,7 +5,7 @@
 # for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the
 # fault suite (cli-scripts/faults), then challenges 3 and 5 on Docker Swarm
 # end to end, then on the three-node cluster (cli-scripts/cluster: registry,
-# nodes, entry; up, verify, down). Ends with the line "N passed, N failed" and exits
+# nodes, entry; up, verify, faults, bad input, down). Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
 set -Eeuo pipefail
@@ -63,6 +63,14 @@ challenge() {
   "$dir/down.sh" --volumes || record fail "challenge $n down"
 }
 
+cluster_gone() {
+  local left
+  left=$(docker ps -a --filter label=desafios.challenge=cluster --format '{{.Names}}'
+    docker volume ls -q | grep -E '^desafios-(node|registry)' || true
+    docker network ls --format '{{.Name}}' | grep -Fx desafios-cluster || true)
+  [[ -z $left ]] || { err "left after cluster/down.sh --volumes: $(xargs <<<"$left")"; return 1; }
+}
+
 # The cluster end to end, timed; always taken down (with its registry's data).
 cluster() {
   local dir=$CLI_DIR/cluster start=$SECONDS
@@ -70,10 +78,13 @@ cluster() {
   if "$dir/up.sh"; then
     record pass "cluster up"
     "$dir/verify.sh" || record fail "cluster verify exited non-zero"
+    "$dir/faults.sh" || record fail "cluster faults exited non-zero"
+    "$dir/bad-input.sh" || record fail "cluster bad input exited non-zero"
   else
     record fail "cluster up"
   fi
   "$dir/down.sh" --volumes || record fail "cluster down"
+  check "cluster down leaves no container, volume or network of the cluster" cluster_gone
   note "the cluster took $((SECONDS - start)) s"
 }
 

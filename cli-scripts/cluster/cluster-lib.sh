@@ -43,15 +43,15 @@ cluster_network() {
 
 # The swarm scripts' settings (swarm/swarm-lib.sh) for the cluster: node 1's
 # engine, the images by digest from the registry (with the login that pulls
-# them), the gateway on every node, the entry as the clients' address, each
+# them), the gateway and the API on every node, the entry as the clients' address, each
 # node's engine by its hostname, and the cluster's own passwords.
 cluster_swarm_settings() {
   local n engines=()
   for n in 1 2 3; do engines+=("${CLUSTER_NODES[$((n - 1))]}=$(node_docker_host "$n")"); done
-  export DOCKER_HOST SWARM_IMAGES SWARM_GATEWAY_MODE SWARM_URL SWARM_API_URL SWARM_NODE_ENGINES SWARM_STATE_DIR
+  export DOCKER_HOST SWARM_IMAGES SWARM_PUBLISHED_MODE SWARM_URL SWARM_API_URL SWARM_NODE_ENGINES SWARM_STATE_DIR
   DOCKER_HOST=$(node_docker_host 1)
   SWARM_IMAGES="$CLUSTER_STATE/digests"
-  SWARM_GATEWAY_MODE=global
+  SWARM_PUBLISHED_MODE=global
   SWARM_URL="http://$BIND_ADDRESS:$CLUSTER_PORT"
   SWARM_API_URL="http://$BIND_ADDRESS:$CLUSTER_API_PORT"
   SWARM_NODE_ENGINES=${engines[*]}

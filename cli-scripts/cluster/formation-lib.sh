@@ -17,20 +17,31 @@ swarm_init() {
 
 # Joins node N to node 1's swarm as a manager, unless it is a member already
 # (one of another swarm leaves it first). The manager token is never printed
-# nor put on a command line: it goes to the engine's API on curl's stdin.
+# nor put on a command line.
 swarm_join() {
-  local n=$1 state cluster want socket answer code
+  local n=$1 state cluster want token
   want=$(node_docker 1 info -f '{{.Swarm.Cluster.ID}}')
   read -r state cluster <<<"$(node_swarm_state "$n")"
   if [[ $state == active && $cluster == "$want" ]]; then note "$(node_name "$n") is a manager of the swarm already"; return 0; fi
   [[ $state == inactive ]] || node_dkq "$n" swarm leave --force || true
-  socket=$(node_socket_dir "$n")/docker.sock
-  show "DOCKER_HOST=unix://$socket" docker swarm join --token '<manager token>' "$(node_ip 1):2377"
+  token=$(node_docker 1 swarm join-token -q manager) || { err "$(node_name 1) gave no manager token; is its engine up?"; return 1; }
+  show "DOCKER_HOST=$(node_docker_host "$n")" docker swarm join --token '<manager token>' "$(node_ip 1):2377"
   note "(the token from node 1's \`docker swarm join-token -q manager\` goes to the engine's API on stdin)"
-  answer=$(swarm_join_body "$n" | curl -s --max-time 60 --unix-socket "$socket" -H 'Content-Type: application/json' \
-    --data-binary @- -w '\n%{http_code}' http://localhost/v1.41/swarm/join) || true
+  join_with_token "$n" "$token" && swarm_forget_stale "$n"
+}
+
+# Node N's engine asked to join node 1's swarm as a manager with TOKEN, given
+# on curl's stdin (printf is a builtin: the token shows in no process's
+# arguments); one line naming the fix when the join is refused.
+join_with_token() {
+  local n=$1 ip answer code
+  ip=$(node_ip "$n")
+  answer=$(printf '{"ListenAddr":"%s:2377","AdvertiseAddr":"%s","RemoteAddrs":["%s:2377"],"JoinToken":"%s"}' \
+    "$ip" "$ip" "$(node_ip 1)" "$2" |
+    curl -s --max-time 60 --unix-socket "$(node_socket_dir "$n")/docker.sock" -H 'Content-Type: application/json' \
+      --data-binary @- -w '\n%{http_code}' http://localhost/v1.41/swarm/join) || true
   code=${answer##*$'\n'}
-  if [[ $code == 200 ]]; then swarm_forget_stale "$n"; return 0; fi
+  [[ $code == 200 ]] && return 0
   err "$(node_name "$n") could not join the swarm as a manager (HTTP ${code:-none}: $(json_string "${answer%$'\n'*}" message)); a refused token means node 1's swarm was made anew or its token rotated: run cluster/down.sh, then cluster/up.sh"
   return 1
 }
@@ -45,16 +56,6 @@ swarm_forget_stale() {
     node_dkq 1 node demote "$id" || true
     node_dkq 1 node rm --force "$id"
   done
-}
-
-# The join request for node N, with the manager token (printf is a builtin:
-# the token shows in no process's arguments).
-swarm_join_body() {
-  local token ip
-  token=$(node_docker 1 swarm join-token -q manager) || return 1
-  ip=$(node_ip "$1")
-  printf '{"ListenAddr":"%s:2377","AdvertiseAddr":"%s","RemoteAddrs":["%s:2377"],"JoinToken":"%s"}' \
-    "$ip" "$ip" "$(node_ip 1)" "$token"
 }
 
 # True when node N's engine sees three nodes, all Ready managers, one the leader.

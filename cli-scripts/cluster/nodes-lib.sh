@@ -130,12 +130,16 @@ node_wait() {
 # "state cluster-id" of node N's swarm membership: inactive, active, pending, error.
 node_swarm_state() { node_docker "$1" info -f '{{.Swarm.LocalNodeState}} {{.Swarm.Cluster.ID}}' 2>/dev/null; }
 
-# Removes the nodes, their volumes (the engines' images and swarm state) and
+# Removes the nodes (every container labelled a node, a spare one a check
+# made included), their volumes (the engines' images and swarm state) and
 # their socket folders; keeps going past what is already gone.
 nodes_down() {
-  local n names=() volumes=()
-  for n in 1 2 3; do names+=("$(node_name "$n")") volumes+=("$(node_volume "$n")"); done
-  remove_containers "${names[@]}" || true
-  remove_volumes "${volumes[@]}" || true
+  local names volumes
+  names=$(docker ps -a --filter label=desafios.challenge=cluster --filter label=desafios.role=node --format '{{.Names}}')
+  volumes=$(docker volume ls -q | grep -E '^desafios-node-[0-9]+-data$' || true)
+  # shellcheck disable=SC2086 # names: one word each
+  [[ -z $names ]] || remove_containers $names || true
+  # shellcheck disable=SC2086
+  [[ -z $volumes ]] || remove_volumes $volumes || true
   rm -rf "$CLUSTER_STATE/nodes" "$NODE_TRUST_DIR"
 }

@@ -7,7 +7,7 @@
 # for the stores), each trusting the registry's CA and logged in to it; the
 # entry nginx in front of them on $BIND_ADDRESS:$CLUSTER_PORT and
 # :$CLUSTER_API_PORT; then swarm/up.sh against node 1's engine, with the
-# images by digest and the gateway on every node. Idempotent: a formed swarm
+# images by digest and the gateway and the API on every node. Idempotent: a formed swarm
 # and running services are left as they are, a stopped node started.
 # Leaves it all running; cluster/down.sh removes it.
 set -Eeuo pipefail

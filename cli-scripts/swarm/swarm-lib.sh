@@ -21,14 +21,15 @@ SWARM_SECRETS=(swarm-db-password swarm-redis-password swarm-redis-conf swarm-use
 #   svc-orders, svc-gateway, postgres, redis), the images pulled from a
 #   registry by digest; unset, the images of this engine are used;
 # - SWARM_URL and SWARM_API_URL: where clients reach the gateway and the API;
-# - SWARM_GATEWAY_MODE: replicated (one task) or global (one on every node);
+# - SWARM_PUBLISHED_MODE: the gateway and the API, the published services,
+#   replicated (one task each) or global (one on every node);
 # - SWARM_NODE_ENGINES: "hostname=DOCKER_HOST ..." for each node's engine,
 #   so that a task's container can be found on the node that runs it;
 # - SWARM_STATE_DIR: where the passwords and the swarm-made mark live.
 SWARM_IMAGES=${SWARM_IMAGES:-}
 SWARM_URL=${SWARM_URL:-http://127.0.0.1:$SWARM_PORT}
 SWARM_API_URL=${SWARM_API_URL:-http://127.0.0.1:$SWARM_API_PORT}
-SWARM_GATEWAY_MODE=${SWARM_GATEWAY_MODE:-replicated}
+SWARM_PUBLISHED_MODE=${SWARM_PUBLISHED_MODE:-replicated}
 SWARM_NODE_ENGINES=${SWARM_NODE_ENGINES:-}
 SWARM_STATE_DIR=${SWARM_STATE_DIR:-$STATE_DIR}
 SWARM_SECRETS_DIR="$SWARM_STATE_DIR/secrets/swarm"
@@ -46,6 +47,7 @@ ipvs_available() {
 
 swarm_active() { [[ $(docker info -f '{{.Swarm.LocalNodeState}}' 2>/dev/null) == active ]]; }
 service_exists() { docker service inspect "$1" >/dev/null 2>&1; }
+service_mode() { docker service inspect -f '{{if .Spec.Mode.Global}}global{{else}}replicated{{end}}' "$1"; }
 
 # The running containers of a service on this node.
 service_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }

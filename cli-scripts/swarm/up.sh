@@ -138,9 +138,16 @@ create_service() {
 
 # One of the project's services (its image the last argument): created, or,
 # when it runs another image (a new build, pushed by digest), rolled to this
-# one with its own update settings. Its other options are left as they are.
+# one with its own update settings; one of another mode (global or
+# replicated, which an update cannot change) is removed and created again.
+# Its other options are left as they are.
 create_app_service() {
-  local name=$1 image=${!#} running
+  local name=$1 image=${!#} running mode=replicated
+  [[ " $* " != *" --mode global "* ]] || mode=global
+  if service_exists "$name" && [[ $(service_mode "$name") != "$mode" ]]; then
+    note "service $name runs $(service_mode "$name"); removed, to be created $mode"
+    dkq service rm "$name"
+  fi
   if service_exists "$name"; then
     running=$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$name")
     if [[ $running != "$image" ]]; then
@@ -177,8 +184,8 @@ publish() { printf -- '--publish=mode=%s,published=%s,target=8080' "$PUBLISH_MOD
 main() {
   [[ $USERS_REPLICAS =~ ^[1-9]$ && $ORDERS_REPLICAS =~ ^[1-9]$ ]] ||
     die "USERS_REPLICAS=$USERS_REPLICAS ORDERS_REPLICAS=$ORDERS_REPLICAS: expected 1 to 9 each"
-  [[ $SWARM_GATEWAY_MODE =~ ^(replicated|global)$ ]] ||
-    die "SWARM_GATEWAY_MODE=$SWARM_GATEWAY_MODE: expected replicated or global"
+  [[ $SWARM_PUBLISHED_MODE =~ ^(replicated|global)$ ]] ||
+    die "SWARM_PUBLISHED_MODE=$SWARM_PUBLISHED_MODE: expected replicated or global"
   if [[ -z $SWARM_IMAGES ]]; then
     setup_all
     ensure_images svc-api svc-users svc-orders svc-gateway
@@ -211,8 +218,11 @@ main() {
   database_flags orders_db swarm-orders-db-password orders-db
   # The API waits for its stores itself (bounded), so it can start alongside them.
   # Replicated stateless services spread over the nodes (one node: all on it).
-  local spread=(--placement-pref spread=node.id)
-  create_app_service swarm-api "${JAVA_FLAGS[@]}" "${spread[@]}" --network swarm-edge --network swarm-stores \
+  # The published ones run once, or on every node where an entry in front of
+  # the nodes sends to any of them.
+  local spread=(--placement-pref spread=node.id) published_mode=(--mode global)
+  [[ $SWARM_PUBLISHED_MODE == global ]] || published_mode=(--replicas 1 --placement-pref spread=node.id)
+  create_app_service swarm-api "${JAVA_FLAGS[@]}" "${published_mode[@]}" --network swarm-edge --network swarm-stores \
     "$(publish "$SWARM_API_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     "${api_db[@]}" \
     --secret "source=swarm-redis-password,target=redis_password,uid=$API_UID,gid=$API_UID,mode=0400" \
@@ -227,9 +237,7 @@ main() {
     --network name=swarm-backend,alias=orders --network swarm-orders-data \
     --update-order start-first --rollback-order start-first \
     "${orders_db[@]}" --env USERS_URL=http://users:8080 "$(swarm_image svc-orders)"
-  local gateway_mode=(--replicas 1 "${spread[@]}")
-  [[ $SWARM_GATEWAY_MODE == replicated ]] || gateway_mode=(--mode global)
-  create_app_service swarm-gateway "${JAVA_FLAGS[@]}" "${gateway_mode[@]}" --network swarm-edge --network swarm-backend \
+  create_app_service swarm-gateway "${JAVA_FLAGS[@]}" "${published_mode[@]}" --network swarm-edge --network swarm-backend \
     "$(publish "$SWARM_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "$(swarm_image svc-gateway)"
 

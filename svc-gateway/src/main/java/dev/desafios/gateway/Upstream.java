@@ -43,11 +43,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One service behind the gateway (users or orders), balanced across every address its name
  * resolves to. The name is resolved by the gateway itself and the list reused for the DNS TTL;
- * requests go round robin over the addresses. A request is tried once more on another address,
- * within the same deadline, when its first connect fails (nothing was sent); an idempotent one also
- * when its first try stays unanswered past the try timeout (a reused connection to a machine that
- * is gone is silent, not refused), or is closed or reset before a whole answer (a replica that
- * stops closes its kept connections). A failed connect or a silent try has the address checked
+ * requests go round robin over the addresses. A request whose connect fails (nothing was sent)
+ * goes on to another address within the same deadline, up to three addresses; an idempotent one
+ * is also tried once more when its first try stays unanswered past the try timeout (a reused
+ * connection to a machine that is gone is silent, not refused), or is closed or reset before a
+ * whole answer (a replica that stops closes its kept connections). A failed connect or a silent try has the address checked
  * again apart from any request (a plain connect, twice at most), and set aside for a while only
  * when that fails too: a gateway starved of CPU misses its own connect timeouts, and a slow
  * replica still accepts connections. Nothing else after the request was sent (a close, a reset,
@@ -69,6 +69,8 @@ final class Upstream {
     private static final Duration MIN_CONFIRM = Duration.ofSeconds(1);
     /** Second tries of a request that may have been sent, running at once: an overloaded service is not sent twice the load. */
     private static final int RETRIES_AFTER_SEND = 8;
+    /** Addresses one request may try: connects that fail move on to the next, up to this many. */
+    private static final int MAX_TRIES = 3;
     private static final Comparator<InetSocketAddress> ADDRESS_ORDER = Comparator
             .comparing((InetSocketAddress a) -> a.getAddress().getAddress(), Arrays::compareUnsigned)
             .thenComparingInt(InetSocketAddress::getPort);
@@ -148,11 +150,10 @@ final class Upstream {
 
     /**
      * Sends the request (method, headers and body set; the URI and timeout are set here) to
-     * {@code pathAndQuery} on one address, and once more on another when the first connect failed,
-     * or, for an idempotent method, when the first try was silent past the try timeout or was closed
-     * or reset before a whole answer, all within one
-     * UPSTREAM_TIMEOUT. Returns the upstream's answer whatever its status; throws the
-     * {@link Problem} a client should see.
+     * {@code pathAndQuery} on one address, and on others when its connect failed, or, for an
+     * idempotent method, when the first try was silent past the try timeout or was closed or reset
+     * before a whole answer, all within one UPSTREAM_TIMEOUT. Returns the upstream's answer
+     * whatever its status; throws the {@link Problem} a client should see.
      */
     HttpResponse<byte[]> send(String method, String pathAndQuery, HttpRequest.Builder request) {
         long started = System.nanoTime();
@@ -195,20 +196,32 @@ final class Upstream {
         }
     }
 
+    /**
+     * The tries after the first, each on an address not tried yet: after a failed connect (nothing
+     * was sent) the next one, while the deadline and {@link #MAX_TRIES} allow (a dead machine takes
+     * every replica it ran with it); after any other failure, none.
+     */
     private HttpResponse<byte[]> retry(Target first, String pathAndQuery, HttpRequest.Builder request,
             long started, long deadline, IOException failure) {
-        Target second = retryTarget(first, started);
-        if (second == null) {
-            throw HttpCalls.failure(name, failure);
-        }
-        try {
-            return attempt(second, pathAndQuery, request, deadline);
-        } catch (IOException again) {
-            if (HttpCalls.connectFailed(again)) {
-                suspect(second, again);
+        var tried = new ArrayList<InetSocketAddress>(List.of(first.address));
+        IOException last = failure;
+        while (tried.size() < MAX_TRIES && deadline - System.nanoTime() > 0) {
+            Target next = retryTarget(tried, started);
+            if (next == null) {
+                break;
             }
-            throw HttpCalls.failure(name + " (two instances tried)", again);
+            tried.add(next.address);
+            try {
+                return attempt(next, pathAndQuery, request, deadline);
+            } catch (IOException again) {
+                last = again;
+                if (!HttpCalls.connectFailed(again)) {
+                    break;
+                }
+                suspect(next, again);
+            }
         }
+        throw HttpCalls.failure(tried.size() == 1 ? name : name + " (" + tried.size() + " instances tried)", last);
     }
 
     /** One call to one address, whole body read, bounded by the deadline (System.nanoTime) and the body limit. */
@@ -283,7 +296,7 @@ final class Upstream {
         if (resolution.targets.isEmpty()) {
             throw Problem.unavailable(name + " has no running instance");
         }
-        Target target = pick(resolution.targets, null);
+        Target target = pick(resolution.targets, List.of());
         if (target == null) {
             throw Problem.unavailable("no healthy " + name + " instance: every one failed to accept a connection"
                     + " in the last " + TimeUnit.NANOSECONDS.toMillis(setAsideNanos) + " ms");
@@ -292,10 +305,10 @@ final class Upstream {
     }
 
     /**
-     * After {@code failed} failed, the name is looked up again (the replica may be gone for good):
-     * 503 when it now has no address at all, else another address that is not set aside, or null.
+     * After the addresses {@code tried} failed, the name is looked up again (a replica may be gone
+     * for good): 503 when it now has no address at all, else one not tried and not set aside, or null.
      */
-    private Target retryTarget(Target failed, long attemptStarted) {
+    private Target retryTarget(List<InetSocketAddress> tried, long attemptStarted) {
         Resolution resolution = current;
         if (resolution.resolvedAt - attemptStarted < 0) {
             resolution = refresh(LOOKUP_WAIT, resolution);
@@ -303,21 +316,21 @@ final class Upstream {
         if (resolution.targets.isEmpty()) {
             throw Problem.unavailable(name + " has no running instance left");
         }
-        return pick(resolution.targets, failed.address);
+        return pick(resolution.targets, tried);
     }
 
     /**
-     * The next address round robin that is neither {@code avoid} nor set aside, preferring one that
+     * The next address round robin that is neither in {@code avoid} nor set aside, preferring one that
      * is not being checked after a failure (when a node dies, several of its replicas fail at once).
      */
-    private Target pick(List<Target> targets, InetSocketAddress avoid) {
+    private Target pick(List<Target> targets, List<InetSocketAddress> avoid) {
         int n = targets.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         long now = System.nanoTime();
         Target suspected = null;
         for (int i = 0; i < n; i++) {
             Target target = targets.get((start + i) % n);
-            if (!target.address.equals(avoid) && !target.isAside(now)) {
+            if (!avoid.contains(target.address) && !target.isAside(now)) {
                 if (!target.confirming.get()) {
                     return target;
                 }

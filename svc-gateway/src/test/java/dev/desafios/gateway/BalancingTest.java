@@ -230,7 +230,40 @@ class BalancingTest {
 
         JsonObject problem = problem(gateway.http.get("/api/users/1"), 502);
 
-        assertTrue(problem.getString("detail", "").contains("two instances tried"), problem.toString());
+        assertTrue(problem.getString("detail", "").contains("2 instances tried"), problem.toString());
+    }
+
+    @Test
+    void twoOfThreeRefuse_everyRequestReachesTheThird() {
+        // A dead machine takes every replica it ran: connects move on while addresses are left.
+        FakeUpstream a = fake(FakeUpstream.json(201, "{}"));
+        FakeUpstream b = fake(FakeUpstream.json(201, "{}"));
+        FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
+        gateway.point("orders", a, b, up);
+        a.close();
+        b.close();
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, gateway.http.postJson("/api/orders", "{}").statusCode());
+            assertEquals(201, gateway.http.get("/api/orders/1").statusCode());
+        }
+
+        assertEquals(6, up.received().size());
+    }
+
+    @Test
+    void threeReplicasRefuse_eachTriedOnce502() {
+        FakeUpstream a = fake(FakeUpstream.json(200, "{}"));
+        FakeUpstream b = fake(FakeUpstream.json(200, "{}"));
+        FakeUpstream c = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", a, b, c);
+        a.close();
+        b.close();
+        c.close();
+
+        JsonObject problem = problem(gateway.http.get("/api/users/1"), 502);
+
+        assertTrue(problem.getString("detail", "").contains("3 instances tried"), problem.toString());
     }
 
     @Test
