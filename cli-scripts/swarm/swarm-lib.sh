@@ -47,7 +47,6 @@ ipvs_available() {
 
 swarm_active() { [[ $(docker info -f '{{.Swarm.LocalNodeState}}' 2>/dev/null) == active ]]; }
 service_exists() { docker service inspect "$1" >/dev/null 2>&1; }
-service_mode() { docker service inspect -f '{{if .Spec.Mode.Global}}global{{else}}replicated{{end}}' "$1"; }
 
 # The running containers of a service on this node.
 service_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }

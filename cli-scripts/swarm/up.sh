@@ -12,7 +12,9 @@
 # Published: the gateway on $SWARM_PORT, the API on $SWARM_API_PORT. Where the
 # kernel has no IPVS, virtual IPs cannot work: services use DNS round robin
 # (dnsrr) and ports are published in host mode. Idempotent: a service that
-# exists is left as it is. Leaves the swarm, networks, volumes, secrets and services.
+# exists is left as it is (one of the project's rolled to a new image, or made
+# again when its settings changed). Leaves the swarm, networks, volumes,
+# secrets and services.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
@@ -114,8 +116,11 @@ service_flags() {
     --restart-condition any --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
     --rollback-parallelism 1 --stop-grace-period 10s)
+  # Swarm replaces an unhealthy task: a service whose store is down answers
+  # /health with 503 DOWN and counts as alive (--alive), so that a store's
+  # outage does not restart every service that uses it.
   JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m
-    --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s --health-retries 3
+    --health-cmd '/app/healthcheck --alive' --health-interval 3s --health-timeout 4s --health-retries 3
     --health-start-period 30s)
   # One writer per data directory: the old task stops before the new one starts.
   # A first start initialises the data directory: a task killed as unhealthy
@@ -138,14 +143,15 @@ create_service() {
 
 # One of the project's services (its image the last argument): created, or,
 # when it runs another image (a new build, pushed by digest), rolled to this
-# one with its own update settings; one of another mode (global or
-# replicated, which an update cannot change) is removed and created again.
-# Its other options are left as they are.
+# one with its own update settings. One made with other settings (a new
+# health check, global instead of replicated: what an image update does not
+# carry, recorded as a hash in the label desafios.spec) is removed and
+# created again.
 create_app_service() {
-  local name=$1 image=${!#} running mode=replicated
-  [[ " $* " != *" --mode global "* ]] || mode=global
-  if service_exists "$name" && [[ $(service_mode "$name") != "$mode" ]]; then
-    note "service $name runs $(service_mode "$name"); removed, to be created $mode"
+  local name=$1 image=${!#} spec running
+  spec=$(printf '%s\n' "${@:1:$#-1}" | sha256sum | cut -c1-16)
+  if service_exists "$name" && [[ $(docker service inspect -f '{{index .Spec.Labels "desafios.spec"}}' "$name") != "$spec" ]]; then
+    note "service $name was made with other settings; removed, to be created with these"
     dkq service rm "$name"
   fi
   if service_exists "$name"; then
@@ -155,7 +161,7 @@ create_app_service() {
       return
     fi
   fi
-  create_service "$@"
+  create_service "$name" --label "desafios.spec=$spec" "${@:2}"
 }
 
 # A PostgreSQL service on the stores node: `create_postgres NAME NETWORK ALIAS

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * a borrower waits at most the borrow timeout; a connection idle for longer than the validation
  * interval is checked before use (so that connections broken by a database restart are dropped
  * quietly); a connection whose work failed at the connection level is closed, never reused.
+ * When a connection cannot be opened (the database is down or unreachable), borrowers are
+ * answered at once for the next second instead of each waiting out a connect of its own, and
+ * then one at a time tries again until one succeeds: a service whose database is gone answers
+ * its 503 at once, within any caller's deadline, and holds no connect per request.
  * Locks rather than {@code synchronized}, for virtual threads. JDBC interfaces only: the service
  * that opens connections brings its driver ({@link DatabasePools}).
  */
@@ -36,6 +41,8 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private static final int VALIDATION_TIMEOUT_SECONDS = 1;
+    /** After a connection could not be opened, how long borrowers are answered at once. */
+    private static final long UNREACHABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Opener opener;
     private final int maxSize;
@@ -45,6 +52,9 @@ public final class ConnectionPool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private volatile boolean closed;
+    /** Until when borrowers are answered at once (System.nanoTime), 0 while the database is reachable. */
+    private volatile long unreachableUntil;
+    private final AtomicBoolean retrying = new AtomicBoolean();
 
     /**
      * At most {@code maxSize} connections from the opener; a borrower waits at most
@@ -60,6 +70,10 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Runs the work on a pooled connection, which goes back clean (auto-commit, no open transaction). */
     public <T> T withConnection(Work<T> work) throws SQLException {
+        long until = unreachableUntil;
+        if (until != 0 && System.nanoTime() - until < 0) {
+            throw unreachable();
+        }
         acquirePermit();
         Connection connection = null;
         boolean reusable = false;
@@ -118,7 +132,7 @@ public final class ConnectionPool implements AutoCloseable {
             lock.unlock();
         }
         if (candidate == null) {
-            return opener.open();
+            return open();
         }
         boolean stale = System.nanoTime() - candidate.sinceNanos > validateAfterIdleNanos;
         if (!stale || candidate.connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
@@ -126,7 +140,37 @@ public final class ConnectionPool implements AutoCloseable {
         }
         closeQuietly(candidate.connection);
         closeIdle();
-        return opener.open();
+        return open();
+    }
+
+    /**
+     * A new connection. After one could not be opened, one borrower at a time tries again (the
+     * others are answered at once); one that fails at the connection level starts the wait anew.
+     */
+    private Connection open() throws SQLException {
+        boolean retry = unreachableUntil != 0;
+        if (retry && !retrying.compareAndSet(false, true)) {
+            throw unreachable();
+        }
+        try {
+            Connection connection = opener.open();
+            unreachableUntil = 0;
+            return connection;
+        } catch (SQLException e) {
+            if (isConnectionLevel(e)) {
+                unreachableUntil = (System.nanoTime() + UNREACHABLE_NANOS) | 1;
+            }
+            throw e;
+        } finally {
+            if (retry) {
+                retrying.set(false);
+            }
+        }
+    }
+
+    private static SQLException unreachable() {
+        return new SQLTransientConnectionException(
+                "the database could not be reached a moment ago; it is tried again at most once a second", "08001");
     }
 
     private void giveBack(Connection connection, boolean reusable) {

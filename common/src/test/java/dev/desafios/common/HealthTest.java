@@ -109,6 +109,16 @@ class HealthTest {
     }
 
     @Test
+    void healthProbe_down503_notHealthyButAlive() {
+        try (FakeUpstream upstream = FakeUpstream.start().answer(FakeUpstream.json(503, "{\"status\":\"DOWN\"}"))) {
+            var url = java.net.URI.create("http://127.0.0.1:" + upstream.port() + "/health");
+
+            org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.FAILED, HealthProbe.probe(url, "200"));
+            org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.OK, HealthProbe.probe(url, "200|503"));
+        }
+    }
+
+    @Test
     void healthProbe_stoppedServer_false() {
         server.stop();
 
@@ -119,7 +129,7 @@ class HealthTest {
     void healthProbe_serverThatNeverAnswers_exitCodeSaysTimedOut() throws Exception {
         // The kernel completes the connection from the backlog; nobody ever reads or answers.
         try (var silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            int code = HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/health"));
+            int code = HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/health"), "200");
 
             org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.TIMED_OUT, code);
         }
@@ -131,6 +141,6 @@ class HealthTest {
         closed.close();
 
         org.junit.jupiter.api.Assertions.assertEquals(HealthProbe.FAILED,
-                HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + closed.port() + "/")));
+                HealthProbe.probe(java.net.URI.create("http://127.0.0.1:" + closed.port() + "/"), "200"));
     }
 }

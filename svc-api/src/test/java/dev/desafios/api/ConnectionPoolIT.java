@@ -181,6 +181,36 @@ class ConnectionPoolIT {
         }
     }
 
+    @Test
+    void databaseUnreachable_nextBorrowsAnsweredAtOnce_oneTryASecond_thenServesAgain() throws Exception {
+        // A port where nothing listens stands for a database that is down: the real driver is refused.
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        var url = new java.util.concurrent.atomic.AtomicReference<>(stores.pgUrlVia("127.0.0.1:" + closedPort));
+        var opened = new java.util.concurrent.atomic.AtomicInteger();
+        String password = java.nio.file.Files.readString(java.nio.file.Path.of(stores.pgPasswordFile())).strip();
+        pool = new ConnectionPool(() -> {
+            opened.incrementAndGet();
+            return java.sql.DriverManager.getConnection(url.get(), stores.pgUser(), password);
+        }, 4, Duration.ofSeconds(2), StorePools.VALIDATE_AFTER_IDLE);
+
+        assertThrows(SQLException.class, () -> pool.withConnection(ConnectionPoolIT::backendPid));
+        long started = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            SQLException fast = assertThrows(SQLException.class, () -> pool.withConnection(ConnectionPoolIT::backendPid));
+            assertTrue(ConnectionPool.isConnectionLevel(fast), fast.toString());
+        }
+
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofMillis(500)) < 0);
+        assertEquals(1, opened.get(), "a borrow within the second after the failure tried to connect");
+        url.set(stores.pgUrl());
+        Thread.sleep(1100);
+        assertTrue(pool.withConnection(ConnectionPoolIT::backendPid) > 0);
+        assertTrue(pool.withConnection(ConnectionPoolIT::backendPid) > 0);
+    }
+
     private static int backendPid(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {

@@ -81,6 +81,8 @@ final class Upstream {
         final String label;
         final String origin;
         volatile long asideUntil;
+        /** When the address last gave a whole answer (System.nanoTime; 0 for never). */
+        volatile long answeredAt;
         final AtomicBoolean confirming = new AtomicBoolean();
         final AtomicBoolean confirmingSilence = new AtomicBoolean();
 
@@ -231,8 +233,10 @@ final class Upstream {
         HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery))
                 .timeout(Duration.ofNanos(left)).build();
         // A HEAD answer's Content-Length is the size of a GET's body, which never comes.
-        return HttpCalls.await(client.sendAsync(built, built.method().equals("HEAD")
+        HttpResponse<byte[]> answer = HttpCalls.await(client.sendAsync(built, built.method().equals("HEAD")
                 ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes)), deadline);
+        target.answeredAt = System.nanoTime();
+        return answer;
     }
 
     /**
@@ -296,7 +300,7 @@ final class Upstream {
         if (resolution.targets.isEmpty()) {
             throw Problem.unavailable(name + " has no running instance");
         }
-        Target target = pick(resolution.targets, List.of());
+        Target target = pick(resolution.targets);
         if (target == null) {
             throw Problem.unavailable("no healthy " + name + " instance: every one failed to accept a connection"
                     + " in the last " + TimeUnit.NANOSECONDS.toMillis(setAsideNanos) + " ms");
@@ -316,21 +320,18 @@ final class Upstream {
         if (resolution.targets.isEmpty()) {
             throw Problem.unavailable(name + " has no running instance left");
         }
-        return pick(resolution.targets, tried);
+        return pickForRetry(resolution.targets, tried);
     }
 
-    /**
-     * The next address round robin that is neither in {@code avoid} nor set aside, preferring one that
-     * is not being checked after a failure (when a node dies, several of its replicas fail at once).
-     */
-    private Target pick(List<Target> targets, List<InetSocketAddress> avoid) {
+    /** The next address round robin that is not set aside, preferring one not under suspicion. */
+    private Target pick(List<Target> targets) {
         int n = targets.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         long now = System.nanoTime();
         Target suspected = null;
         for (int i = 0; i < n; i++) {
             Target target = targets.get((start + i) % n);
-            if (!avoid.contains(target.address) && !target.isAside(now)) {
+            if (!target.isAside(now)) {
                 if (!target.confirming.get()) {
                     return target;
                 }
@@ -338,6 +339,39 @@ final class Upstream {
             }
         }
         return suspected;
+    }
+
+    /**
+     * For a second try: of the addresses neither in {@code avoid} nor set aside, one not under
+     * suspicion, the one that answered last. When a machine dies, every replica it ran goes quiet
+     * at once, while the live ones keep answering: round robin could pick another dead one.
+     */
+    private Target pickForRetry(List<Target> targets, List<InetSocketAddress> avoid) {
+        int n = targets.size();
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        long now = System.nanoTime();
+        Target best = null;
+        for (int i = 0; i < n; i++) {
+            Target target = targets.get((start + i) % n);
+            if (avoid.contains(target.address) || target.isAside(now)) {
+                continue;
+            }
+            if (best == null || rankedAbove(target, best)) {
+                best = target;
+            }
+        }
+        return best;
+    }
+
+    private static boolean rankedAbove(Target candidate, Target best) {
+        boolean candidateTrusted = !candidate.confirming.get();
+        if (candidateTrusted != !best.confirming.get()) {
+            return candidateTrusted;
+        }
+        if (best.answeredAt == 0 || candidate.answeredAt == 0) {
+            return best.answeredAt == 0 && candidate.answeredAt != 0;
+        }
+        return candidate.answeredAt - best.answeredAt > 0;
     }
 
     /** The address list, looked up again once it is older than the TTL. */

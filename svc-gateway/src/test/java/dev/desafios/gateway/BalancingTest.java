@@ -321,6 +321,29 @@ class BalancingTest {
     }
 
     @Test
+    void twoOfThreeGoSilent_secondTryGoesToTheOneStillAnswering() {
+        // A dead machine's replicas all go quiet at once: a second try on the next one round robin would be silent too.
+        var fakes = new ArrayList<FakeUpstream>();
+        for (int i = 0; i < 3; i++) {
+            fakes.add(fake(FakeUpstream.json(200, "{\"replica\":\"" + i + "\"}")));
+        }
+        // Addresses are taken in order, round robin from the first: the last one answers last.
+        fakes.sort(java.util.Comparator.comparingInt(FakeUpstream::port));
+        gateway.point("users", fakes.get(0), fakes.get(1), fakes.get(2));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        fakes.get(0).answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+        fakes.get(1).answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+
+        assertEquals(7, fakes.get(2).received().size());
+    }
+
+    @Test
     void post_silentReplica_notRetried504() {
         FakeUpstream a = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
         FakeUpstream b = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
