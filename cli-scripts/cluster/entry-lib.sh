@@ -31,16 +31,17 @@ entry_config() {
         access_log /dev/stdout;
         server_tokens off;
         # A node that does not take the connection at once is skipped: the next
-        # one is tried. Only errors and timeouts move a request on (not 5xx
-        # answers), and a POST only before any of it was sent
-        # (non_idempotent is left off), so no write is replayed. A GET may
-        # move on after one read timeout, not two (next_upstream_timeout):
-        # each port's read timeout is a little over its service's own bound
-        # on an answer, so a request held by a node that died is moved on
-        # within seconds.
+        # one is tried. Errors, timeouts and a 504 (nothing answered the node's
+        # gateway in time: a node that is starting, starved of CPU) move a
+        # request on; other 5xx answers are passed on as they are; a POST
+        # moves on only before any of it was sent (non_idempotent is left
+        # off), so no write is replayed. A GET may move on after one read
+        # timeout, not two (next_upstream_timeout): each port's read timeout
+        # is a little over its service's own bound on an answer, so a request
+        # held by a node that died is moved on within seconds.
         proxy_connect_timeout 500ms;
         proxy_send_timeout 10s;
-        proxy_next_upstream error timeout;
+        proxy_next_upstream error timeout http_504;
         proxy_next_upstream_tries 3;
         proxy_next_upstream_timeout 20s;
         proxy_http_version 1.1;

@@ -137,17 +137,8 @@ class BalancingTest {
 
     @Test
     void post_closedWithoutAnswer_notRetried502() {
-        FakeUpstream closing = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
-        FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
-        gateway.point("users", closing, up);
-
-        int first = gateway.http.postJson("/api/users", "{}").statusCode();
-        int second = gateway.http.postJson("/api/users", "{}").statusCode();
-
         // The POST may have been done before the close: it is never sent twice.
-        assertEquals(List.of(201, 502), List.of(first, second).stream().sorted().toList());
-        assertEquals(1, closing.received().size());
-        assertEquals(1, up.received().size());
+        postsToABrokenReplica_eachSentOnce(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
     }
 
     @Test
@@ -186,15 +177,20 @@ class BalancingTest {
 
     @Test
     void post_replicaBroken_notRetried502() {
-        FakeUpstream broken = fake(FakeUpstream.garbage());
+        postsToABrokenReplica_eachSentOnce(FakeUpstream.garbage());
+    }
+
+    /** Two POSTs, round robin over a replica that answers {@code broken} and a healthy one. */
+    private void postsToABrokenReplica_eachSentOnce(FakeUpstream.Answer broken) {
+        FakeUpstream bad = fake(broken);
         FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
-        gateway.point("orders", broken, up);
+        gateway.point("orders", bad, up);
 
         int first = gateway.http.postJson("/api/orders", "{}").statusCode();
         int second = gateway.http.postJson("/api/orders", "{}").statusCode();
 
         assertEquals(List.of(201, 502), List.of(first, second).stream().sorted().toList());
-        assertEquals(1, broken.received().size());
+        assertEquals(1, bad.received().size());
         assertEquals(1, up.received().size());
     }
 
@@ -222,15 +218,7 @@ class BalancingTest {
 
     @Test
     void bothReplicasRefuse_retriedOnce502() {
-        FakeUpstream a = fake(FakeUpstream.json(200, "{}"));
-        FakeUpstream b = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", a, b);
-        a.close();
-        b.close();
-
-        JsonObject problem = problem(gateway.http.get("/api/users/1"), 502);
-
-        assertTrue(problem.getString("detail", "").contains("2 instances tried"), problem.toString());
+        everyReplicaRefuses_eachTriedOnce502(2);
     }
 
     @Test
@@ -253,17 +241,22 @@ class BalancingTest {
 
     @Test
     void threeReplicasRefuse_eachTriedOnce502() {
-        FakeUpstream a = fake(FakeUpstream.json(200, "{}"));
-        FakeUpstream b = fake(FakeUpstream.json(200, "{}"));
-        FakeUpstream c = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", a, b, c);
-        a.close();
-        b.close();
-        c.close();
+        everyReplicaRefuses_eachTriedOnce502(3);
+    }
+
+    private void everyReplicaRefuses_eachTriedOnce502(int replicas) {
+        var closed = new FakeUpstream[replicas];
+        for (int i = 0; i < replicas; i++) {
+            closed[i] = fake(FakeUpstream.json(200, "{}"));
+        }
+        gateway.point("users", closed);
+        for (FakeUpstream replica : closed) {
+            replica.close();
+        }
 
         JsonObject problem = problem(gateway.http.get("/api/users/1"), 502);
 
-        assertTrue(problem.getString("detail", "").contains("3 instances tried"), problem.toString());
+        assertTrue(problem.getString("detail", "").contains(replicas + " instances tried"), problem.toString());
     }
 
     @Test
