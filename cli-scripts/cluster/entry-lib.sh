@@ -31,17 +31,17 @@ entry_config() {
         access_log /dev/stdout;
         server_tokens off;
         # A node that does not take the connection at once is skipped: the next
-        # one is tried. Errors, timeouts and a 504 (nothing answered the node's
-        # gateway in time: a node that is starting, starved of CPU) move a
-        # request on; other 5xx answers are passed on as they are; a POST
-        # moves on only before any of it was sent (non_idempotent is left
+        # one is tried. Only errors and timeouts move a request on (not 5xx
+        # answers: nginx would count each as the node's failure, and under
+        # load the gateways' 504s would take every node out of the entry),
+        # and a POST only before any of it was sent (non_idempotent is left
         # off), so no write is replayed. A GET may move on after one read
         # timeout, not two (next_upstream_timeout): each port's read timeout
         # is a little over its service's own bound on an answer, so a request
         # held by a node that died is moved on within seconds.
         proxy_connect_timeout 500ms;
         proxy_send_timeout 10s;
-        proxy_next_upstream error timeout http_504;
+        proxy_next_upstream error timeout;
         proxy_next_upstream_tries 3;
         proxy_next_upstream_timeout 20s;
         proxy_http_version 1.1;
@@ -56,7 +56,13 @@ CONF
       printf '    upstream nodes_%s {\n' "$port"
       for n in 1 2 3; do printf '        server %s:%s max_fails=1 fail_timeout=10s;\n' "$(node_ip "$n")" "$port"; done
       printf '    }\n    server {\n        listen %s;\n        proxy_read_timeout %s;\n' "$port" "$timeout"
-      printf '        location / { proxy_pass http://nodes_%s; }\n    }\n' "$port"
+      printf '        location / { proxy_pass http://nodes_%s; }\n' "$port"
+      # The entry's own errors (no node answered) as problems, like every other error.
+      printf '        error_page 502 @no_node;\n        error_page 504 @node_timeout;\n'
+      printf '        location @no_node { default_type application/problem+json; return 502 %s; }\n' \
+        "'{\"type\":\"about:blank\",\"title\":\"Bad Gateway\",\"status\":502,\"detail\":\"no node of the cluster answered\"}'"
+      printf '        location @node_timeout { default_type application/problem+json; return 504 %s; }\n    }\n' \
+        "'{\"type\":\"about:blank\",\"title\":\"Gateway Timeout\",\"status\":504,\"detail\":\"no node of the cluster answered in time\"}'"
     done
     printf '}\n'
   } >"$ENTRY_CONF.new"

@@ -5,9 +5,10 @@
 #   gets_start NAME URL     GETs of URL in a loop in the background
 #   posts_start             POSTs of new users in a loop in the background
 #   load_stop               ends every loop started and waits for them
-#   gets_tally NAME KEY [BOUND]  prints the tally into MEASURED[KEY]; true when
-#                           every GET was a 200 (no BOUND), or a 200 or a 503
-#                           problem, none slower than BOUND seconds (BOUND)
+#   gets_tally NAME KEY [BOUND [STATUSES]]  prints the tally into MEASURED[KEY];
+#                           true when every GET was a 200 (no BOUND), or a 200
+#                           or a problem of STATUSES (a regex, default 503),
+#                           none slower than BOUND seconds
 #   posts_accounted KEY     each 2xx read back; each 5xx settled (stored or not)
 
 GATEWAY_ENTRY="http://$BIND_ADDRESS:$CLUSTER_PORT"
@@ -59,9 +60,9 @@ load_stop() {
 }
 
 gets_tally() {
-  local name=$1 key=$2 bound=${3:-} total failed slowest codes
-  read -r total failed slowest < <(awk -v bound="$bound" '
-    { n++; ok = $1 == 200 || (bound != "" && $1 == 503 && $3 ~ /problem\+json/ && $2 <= bound)
+  local name=$1 key=$2 bound=${3:-} statuses=${4:-503} total failed slowest codes
+  read -r total failed slowest < <(awk -v bound="$bound" -v statuses="^($statuses)\$" '
+    { n++; ok = $1 == 200 || (bound != "" && $1 ~ statuses && $3 ~ /problem\+json/ && $2 <= bound)
       if (!ok) f++; if ($2 > m) m = $2 }
     END { printf "%d %d %.2f\n", n, f, m }' "$LOAD_DIR/$name")
   codes=$(awk '{ print $1 }' "$LOAD_DIR/$name" | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $1, $2; sep = ", " }')

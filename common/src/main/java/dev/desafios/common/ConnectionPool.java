@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a borrower waits at most the borrow timeout; a connection idle for longer than the validation
  * interval is checked before use (so that connections broken by a database restart are dropped
  * quietly); a connection whose work failed at the connection level is closed, never reused.
- * When a connection cannot be opened (the database is down or unreachable), borrowers are
+ * When a connect is refused or the database's name is gone (it is down), borrowers are
  * answered at once for the next second instead of each waiting out a connect of its own, and
  * then one at a time tries again until one succeeds: a service whose database is gone answers
  * its 503 at once, within any caller's deadline, and holds no connect per request.
@@ -157,7 +157,7 @@ public final class ConnectionPool implements AutoCloseable {
             unreachableUntil = 0;
             return connection;
         } catch (SQLException e) {
-            if (isConnectionLevel(e)) {
+            if (isRefusedOrGone(e)) {
                 unreachableUntil = (System.nanoTime() + UNREACHABLE_NANOS) | 1;
             }
             throw e;
@@ -166,6 +166,21 @@ public final class ConnectionPool implements AutoCloseable {
                 retrying.set(false);
             }
         }
+    }
+
+    /**
+     * Whether the kernel or the name service said the database is not there (refused, unreachable,
+     * no such name): a connect that timed out may be this service starved of CPU, and is no
+     * evidence against the database.
+     */
+    static boolean isRefusedOrGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SQLException unreachable() {
