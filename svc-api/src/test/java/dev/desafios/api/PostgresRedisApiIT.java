@@ -190,7 +190,7 @@ class PostgresRedisApiIT {
         assertEquals(counter, stores.counter());
 
         cache.forward();
-        assertEquals(200, firstStatusWithin(http, Duration.ofSeconds(5)), "serves again by itself");
+        assertEquals(200, http.getOnceServing("/", Duration.ofSeconds(5)).statusCode(), "serves again by itself");
         assertEquals(stores.rows() - rows, stores.counter() - counter, "rows and counter moved together");
     }
 
@@ -212,7 +212,7 @@ class PostgresRedisApiIT {
         assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "answered in " + took);
 
         cache.forward();
-        assertEquals(200, firstStatusWithin(http, Duration.ofSeconds(8)));
+        assertEquals(200, http.getOnceServing("/", Duration.ofSeconds(8)).statusCode());
         assertEquals(stores.rows() - rows, stores.counter() - counter, "rows and counter moved together");
     }
 
@@ -236,7 +236,7 @@ class PostgresRedisApiIT {
         assertEquals(new JsonObject().add("postgres", "DOWN").add("redis", "UP"), health.get("checks"));
 
         db.forward();
-        assertEquals(200, firstStatusWithin(http, Duration.ofSeconds(5)), "serves again by itself");
+        assertEquals(200, http.getOnceServing("/", Duration.ofSeconds(5)).statusCode(), "serves again by itself");
         json(http.get("/health"), 200);
     }
 
@@ -257,7 +257,7 @@ class PostgresRedisApiIT {
         assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "answered in " + took);
 
         db.forward();
-        assertEquals(200, firstStatusWithin(http, Duration.ofSeconds(8)));
+        assertEquals(200, http.getOnceServing("/", Duration.ofSeconds(8)).statusCode());
     }
 
     @Test
@@ -393,19 +393,6 @@ class PostgresRedisApiIT {
     }
 
     /** The status of the first call that is not a 503, trying every 200 ms within the time given. */
-    private static int firstStatusWithin(TestHttp http, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        int status;
-        do {
-            status = http.get("/").statusCode();
-            if (status != 503) {
-                return status;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        return status;
-    }
-
     private static String stored(long id, String column) throws Exception {
         try (var connection = stores.connect();
              var select = connection.prepareStatement("SELECT " + column + " FROM accesses WHERE id = ?")) {

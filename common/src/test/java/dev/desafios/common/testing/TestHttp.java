@@ -55,6 +55,20 @@ public final class TestHttp implements AutoCloseable {
         return send(request(pathAndQuery).GET());
     }
 
+    /**
+     * The first GET of the path that is not a 503, asked every 200 ms for at most {@code within}
+     * (a store that is back is used again within about a second); the last 503 when none.
+     */
+    public HttpResponse<String> getOnceServing(String pathAndQuery, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        HttpResponse<String> response = get(pathAndQuery);
+        while (response.statusCode() == 503 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            response = get(pathAndQuery);
+        }
+        return response;
+    }
+
     /** DELETE of the path. */
     public HttpResponse<String> delete(String pathAndQuery) {
         return send(request(pathAndQuery).DELETE());
