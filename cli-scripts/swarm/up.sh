@@ -116,9 +116,11 @@ service_flags() {
     --restart-condition any --restart-delay 1s --restart-max-attempts 5 --restart-window 2m
     --update-parallelism 1 --update-delay 2s --update-monitor 5s --update-failure-action rollback
     --rollback-parallelism 1 --stop-grace-period 10s)
-  # Swarm replaces an unhealthy task: a service whose store is down answers
-  # /health with 503 DOWN and counts as alive (--alive), so that a store's
-  # outage does not restart every service that uses it.
+  # Swarm replaces an unhealthy task: a service that has been up once and
+  # whose store is down answers /health with 503 DOWN and counts as alive
+  # (--alive), so that a store's outage does not restart every service that
+  # uses it; a new task is healthy only at its first 200, so that a rolling
+  # update waits for a replica that can serve.
   JAVA_FLAGS=("${SERVICE_FLAGS[@]}" --limit-memory 256m
     --health-cmd '/app/healthcheck --alive' --health-interval 3s --health-timeout 4s --health-retries 3
     --health-start-period 30s)
