@@ -50,8 +50,9 @@ entry_config() {
         proxy_set_header Forwarded "";
         proxy_set_header X-Real-IP "";
 CONF
-    # The gateway answers within UPSTREAM_TIMEOUT (3 s), svc-api within 5.5 s.
-    for port_timeout in "$ENTRY_GATEWAY_PORT 5s" "$ENTRY_API_PORT 8s"; do
+    # The gateway answers within UPSTREAM_TIMEOUT (5 s), svc-api within 5.5 s:
+    # the entry waits longer, so that their own problem reaches the client.
+    for port_timeout in "$ENTRY_GATEWAY_PORT 7s" "$ENTRY_API_PORT 8s"; do
       read -r port timeout <<<"$port_timeout"
       printf '    upstream nodes_%s {\n' "$port"
       for n in 1 2 3; do printf '        server %s:%s max_fails=1 fail_timeout=10s;\n' "$(node_ip "$n")" "$port"; done

@@ -12,8 +12,8 @@
 #     would lose the quorum; leadership is first moved off the stores' node):
 #     the time until another manager names a new leader; no GET fails;
 #   - the stores' node (1) stopped: users and the API answer 503 problems
-#     within 6 s meanwhile; once it is started, everything serves again (a
-#     503 or 504 problem within 6 s while it starts), the user and orders
+#     within 8 s meanwhile; once it is started, everything serves again (a
+#     503 or 504 problem within 8 s while it starts), the user and orders
 #     made before are there, and visits equal accesses.
 # Leaves the cluster as it found it: three Ready managers, every service full.
 # Exits non-zero on any failure.
@@ -165,10 +165,10 @@ fault_stores_node_stopped() {
   check "users answers a 503 problem through the entry (within 30 s)" measure "stores: users 503" 30 answered 503 users
   check "the API answers a 503 problem through the entry (within 30 s)" measure "stores: API 503" 30 answered 503 visits
   load_stop
-  check "every GET of the user while the node was stopped: 200, or a 503 problem within 6 s" \
-    gets_tally users "stores: user GETs, stopped" 6
-  check "every GET of /visits while the node was stopped: 200, or a 503 problem within 6 s" \
-    gets_tally visits "stores: /visits GETs, stopped" 6
+  check "every GET of the user while the node was stopped: 200, or a 503 problem within 8 s" \
+    gets_tally users "stores: user GETs, stopped" 8
+  check "every GET of /visits while the node was stopped: 200, or a 503 problem within 8 s" \
+    gets_tally visits "stores: /visits GETs, stopped" 8
   # A node that starts runs its databases' start and four JVMs at once: its own
   # gateway, starved of CPU, may give up on an upstream (504) for a moment.
   gets_start users-back "$GATEWAY_ENTRY/api/users/$user"
@@ -179,10 +179,10 @@ fault_stores_node_stopped() {
   check "users, orders and the API answer again (within 180 s of the start)" \
     measure "stores: serving again" 180 serving_again "$user"
   load_stop
-  check "every GET of the user while the node came back: 200, or a 503 or 504 problem within 6 s" \
-    gets_tally users-back "stores: user GETs, back" 6 '50[34]'
-  check "every GET of /visits while the node came back: 200, or a 503 or 504 problem within 6 s" \
-    gets_tally visits-back "stores: /visits GETs, back" 6 '50[34]'
+  check "every GET of the user while the node came back: 200, or a 503 or 504 problem within 8 s" \
+    gets_tally users-back "stores: user GETs, back" 8 '50[34]'
+  check "every GET of /visits while the node came back: 200, or a 503 or 504 problem within 8 s" \
+    gets_tally visits-back "stores: /visits GETs, back" 8 '50[34]'
   check "the user and both orders made before are there" kept "$user" "$order1" "$order2"
   check "visits equal accesses, none lost ($accesses_before before)" retry 20 0.5 visits_settled "$accesses_before"
   check "every service at its full count again (within 120 s)" retry 240 0.5 services_full "$observer"

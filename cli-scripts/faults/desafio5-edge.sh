@@ -127,7 +127,7 @@ edge_trickle() {
   edge_spoofed
   http GET "$GW/api/users/slow.json"
   note "GET /api/users/slow.json -> $HTTP_STATUS in $HTTP_SECONDS s"
-  check "a trickling upstream body: a 504 problem within the gateway's 3 s deadline + 1 s" timeout_504
+  check "a trickling upstream body: a 504 problem within the gateway's 5 s deadline + 1 s" timeout_504
   say "The gateway stopped while such a call is in flight"
   curl -s -o /dev/null --max-time 15 "$GW/api/users/slow.json" & local pid=$!
   sleep 0.5   # the call is in flight: its head is in, its body trickles

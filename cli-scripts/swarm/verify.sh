@@ -85,6 +85,8 @@ load_clean() {
   local failed
   failed=$(faults_count "$1" '$2 != 0 || $3 != 200')
   note "GETs during $2: $(wc -l <"$1"), failed: $failed, slowest $(faults_max_seconds "$1") s"
+  # Each failure with what the gateway's log needs to find it: curl exit, status, seconds, request id.
+  awk '$2 != 0 || $3 != 200 { print "      failed: curl exit " $2 ", status " $3 ", " $4 " s, " $5 }' "$1" | head -n 5
   ((failed == 0 && $(wc -l <"$1") > 0))
 }
 

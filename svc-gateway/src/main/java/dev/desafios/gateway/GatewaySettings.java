@@ -14,15 +14,17 @@ import java.time.Duration;
  *                       connection takes well under a millisecond, and a replica that has just
  *                       vanished (its address no longer answers at all) must not cost a client a
  *                       whole second
- * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 3s: the whole upstream call, from the
- *                       first connect to the last byte of the body, a retry included
- * @param tryTimeout     {@code UPSTREAM_TRY_TIMEOUT}, default UPSTREAM_TIMEOUT less
- *                       UPSTREAM_CONNECT_TIMEOUT (2.5s): how long the first try of an idempotent
- *                       call may take when the service has another address; past it the call is
- *                       tried once more there, in what is left of UPSTREAM_TIMEOUT (a reused
- *                       connection to a machine that is gone stays silent). Long enough that a
- *                       service's own slow answer (a 503 after its database's 2 s) still comes
- *                       through; at UPSTREAM_TIMEOUT or more, no call is tried twice for silence
+ * @param requestTimeout {@code UPSTREAM_TIMEOUT}, default 5s: the whole upstream call, from the
+ *                       first connect to the last byte of the body, a retry included; long
+ *                       enough that a second try still has half of it on a machine short of CPU
+ * @param tryTimeout     {@code UPSTREAM_TRY_TIMEOUT}, default half of UPSTREAM_TIMEOUT (2.5s):
+ *                       how long the first try of an idempotent call may take when the service
+ *                       has another address; past it the call is tried once more there, in what
+ *                       is left of UPSTREAM_TIMEOUT (a reused connection to a machine that is
+ *                       gone stays silent, and a replica just started may be slow). Long enough
+ *                       that a service's own slow answer (a 503 after its database's 2 s) still
+ *                       comes through; at UPSTREAM_TIMEOUT or more, or when half of it would not
+ *                       leave time for a connect, no call is tried twice for silence
  * @param setAside       {@code UPSTREAM_SET_ASIDE}, default 5s: how long an address that refused
  *                       or did not accept a connection (confirmed) gets no requests
  * @param dnsTtl         {@code UPSTREAM_DNS_TTL}, default 1s: how long a resolved address list is
@@ -38,15 +40,15 @@ record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Dur
 
     static GatewaySettings from(Config config) {
         Duration connectTimeout = config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500));
-        Duration requestTimeout = config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(3));
-        Duration leftForASecondTry = requestTimeout.minus(connectTimeout);
+        Duration requestTimeout = config.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(5));
+        Duration half = requestTimeout.dividedBy(2);
         return new GatewaySettings(
                 upstreamUrl(config, "USERS_URL", "http://users:8080"),
                 upstreamUrl(config, "ORDERS_URL", "http://orders:8080"),
                 connectTimeout,
                 requestTimeout,
                 config.duration("UPSTREAM_TRY_TIMEOUT",
-                        leftForASecondTry.isPositive() ? leftForASecondTry : requestTimeout),
+                        half.compareTo(connectTimeout) >= 0 ? half : requestTimeout),
                 config.duration("UPSTREAM_SET_ASIDE", Duration.ofSeconds(5)),
                 config.duration("UPSTREAM_DNS_TTL", Duration.ofSeconds(1)),
                 config.maxBodyBytes(),

@@ -20,7 +20,7 @@ class GatewaySettingsTest {
         assertEquals(URI.create("http://users:8080"), settings.usersUrl());
         assertEquals(URI.create("http://orders:8080"), settings.ordersUrl());
         assertEquals(Duration.ofMillis(500), settings.connectTimeout());
-        assertEquals(Duration.ofSeconds(3), settings.requestTimeout());
+        assertEquals(Duration.ofSeconds(5), settings.requestTimeout());
         assertEquals(Duration.ofMillis(2500), settings.tryTimeout());
         assertEquals(Duration.ofSeconds(5), settings.setAside());
         assertEquals(Duration.ofSeconds(1), settings.dnsTtl());
@@ -37,16 +37,16 @@ class GatewaySettingsTest {
         assertEquals(URI.create("http://users-svc:9000/v1"), settings.usersUrl());
         assertEquals(Duration.ofSeconds(1), settings.connectTimeout());
         assertEquals(Duration.ofSeconds(5), settings.requestTimeout());
-        assertEquals(Duration.ofSeconds(4), settings.tryTimeout());
+        assertEquals(Duration.ofMillis(2500), settings.tryTimeout());
         assertEquals(Duration.ofSeconds(2), settings.setAside());
         assertEquals(Duration.ofMillis(250), settings.dnsTtl());
         assertEquals(1024, settings.maxBodyBytes());
     }
 
     @Test
-    void from_connectTimeoutAtTheDeadline_noSecondTryForSilence() {
+    void from_connectTimeoutOverHalfTheDeadline_noSecondTryForSilence() {
         GatewaySettings settings = GatewaySettings.from(new Config(Map.of(
-                "UPSTREAM_CONNECT_TIMEOUT", "3s", "UPSTREAM_TIMEOUT", "3s")));
+                "UPSTREAM_CONNECT_TIMEOUT", "2s", "UPSTREAM_TIMEOUT", "3s")));
 
         assertEquals(settings.requestTimeout(), settings.tryTimeout());
     }
