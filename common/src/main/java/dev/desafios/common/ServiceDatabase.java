@@ -12,6 +12,8 @@ import java.sql.SQLException;
 public final class ServiceDatabase implements AutoCloseable {
     /** Connections for {@code /health}: a check is one short round trip, never behind the requests' queue. */
     private static final int CHECK_CONNECTIONS = 1;
+    /** Request connections opened before the service listens: what a few clients at once use. */
+    private static final int WARM_CONNECTIONS = 4;
 
     private final String store;
     private final ConnectionPool requests;
@@ -24,9 +26,10 @@ public final class ServiceDatabase implements AutoCloseable {
     }
 
     /**
-     * Opens the pools of {@code service} (sessions named after it) and runs {@code startup} (the
-     * schema) once the database answers, waiting up to {@code STORES_WAIT}; {@code store} names
-     * the database in answers ("the users database").
+     * Opens the pools of {@code service} (sessions named after it), runs {@code startup} (the
+     * schema) once the database answers, waiting up to {@code STORES_WAIT}, and opens the first
+     * connections of each pool ({@link ConnectionPool#warm}); {@code store} names the database in
+     * answers ("the users database").
      */
     public static <T> Opened<T> open(DatabaseSettings settings, Driver driver, String service, String store,
             ConnectionPool.Work<T> startup) {
@@ -34,7 +37,10 @@ public final class ServiceDatabase implements AutoCloseable {
         var database = new ServiceDatabase(store, DatabasePools.open(settings, driver, name + "requests/",
                 settings.poolSize()), DatabasePools.open(settings, driver, name + "checks/", CHECK_CONNECTIONS));
         try {
-            return new Opened<>(database, DatabasePools.awaitReady(database.requests, settings.startupWait(), startup));
+            T started = DatabasePools.awaitReady(database.requests, settings.startupWait(), startup);
+            database.requests.warm(WARM_CONNECTIONS);
+            database.checks.warm(CHECK_CONNECTIONS);
+            return new Opened<>(database, started);
         } catch (RuntimeException e) {
             database.close();
             throw e;

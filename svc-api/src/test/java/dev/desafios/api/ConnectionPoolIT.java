@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,32 @@ class ConnectionPoolIT {
         int second = pool.withConnection(ConnectionPoolIT::backendPid);
 
         assertEquals(first, second);
+    }
+
+    @Test
+    void warm_opensConnectionsThatRequestsThenUse() throws Exception {
+        var opens = new AtomicInteger();
+        pool = new ConnectionPool(() -> {
+            opens.incrementAndGet();
+            return stores.connect();
+        }, 4, Duration.ofSeconds(2), StorePools.VALIDATE_AFTER_IDLE);
+
+        assertEquals(4, pool.warm(6), "at most the pool's size");
+        var pids = ConcurrentHashMap.<Integer>newKeySet();
+        var inside = new CountDownLatch(4);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                threads.submit(() -> pool.withConnection(connection -> {
+                    pids.add(backendPid(connection));
+                    inside.countDown();
+                    awaitQuietly(inside);
+                    return null;
+                }));
+            }
+        }
+
+        assertEquals(4, pids.size(), "four requests at once on four connections");
+        assertEquals(4, opens.get(), "every one opened by warm, none by the requests");
     }
 
     @Test
