@@ -102,13 +102,19 @@ on_task_node() {
 # The container of a running task, on whichever node runs it.
 task_container() { on_task_node "$1" ps -q --filter "label=com.docker.swarm.task.id=$1"; }
 
-# True when a service has as many running tasks as it wants, each container healthy.
+# True when a service has as many running tasks as it wants, each container
+# healthy, and no update of it is under way (running tasks may still be old ones).
 service_converged() {
   local replicas c
+  [[ $(update_state "$1") =~ ^(|completed|rollback_completed)$ ]] || return 1
   replicas=$(service_replicas "$1")
   [[ $replicas =~ ^([0-9]+)/([0-9]+)$ && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" && ${BASH_REMATCH[1]} != 0 ]] || return 1
   for c in $(service_containers "$1"); do container_healthy "$c" || return 1; done
 }
+
+# The state of a service's last update (updating, completed, rollback_completed, ...); empty when none.
+update_state() { docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1"; }
+update_finished() { [[ $(update_state "$1") =~ ^(completed|paused|rollback_completed|rollback_paused)$ ]]; }
 
 # Waits (up to 120 s) for each service to converge; on giving up prints its tasks.
 wait_converged() {

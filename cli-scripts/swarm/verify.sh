@@ -171,8 +171,6 @@ rolled_back() {
     [[ $(docker service inspect -f '{{join .Spec.TaskTemplate.ContainerSpec.Env " "}}' "$1") != *PORT=abc* ]]
 }
 
-update_state() { docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1"; }
-update_finished() { [[ $(update_state "$1") =~ ^(completed|paused|rollback_completed|rollback_paused)$ ]]; }
 all_tasks_on() {
   local task
   [[ $3 == completed ]] && service_converged "$1" || return 1
