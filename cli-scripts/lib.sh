@@ -192,15 +192,18 @@ join_network() {
 }
 
 # Starts a hardened Java service container, or leaves it running when it
-# already runs the current image: `run_service NAME IMAGE [docker run options...]`.
+# already runs the current image with the same options (a hash of them is its
+# label desafios.spec: a setting changed, such as RATE_LIMIT, recreates it):
+# `run_service NAME IMAGE [docker run options...]`.
 run_service() {
-  local name=$1 image=$2; shift 2
-  if container_current "$name" "$image"; then
+  local name=$1 image=$2 spec; shift 2
+  spec=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
+  if container_current "$name" "$image" && [[ $(docker inspect -f '{{index .Config.Labels "desafios.spec"}}' "$name") == "$spec" ]]; then
     note "$name is already running the current $image"
     return 0
   fi
   remove_containers "$name"
-  dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" \
+  dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" --label "desafios.spec=$spec" \
     "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
     --memory 256m --cpus 1 \
     --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s \
@@ -339,6 +342,8 @@ served_by_several() {
 status_is() { [[ $HTTP_STATUS == "$1" ]]; }
 body_has() { [[ $HTTP_BODY == *"$1"* ]]; }
 header_has() { grep -qi "^$1" <<<"$HTTP_HEADERS"; }
+# The value of a response header of the last `http` call (the first, if several).
+header_value() { grep -i "^$1:" <<<"$HTTP_HEADERS" | head -n 1 | cut -d: -f2- | tr -d '\r' | xargs; }
 is_problem() { [[ $HTTP_STATUS == "$1" ]] && header_has 'content-type: application/problem+json'; }
 running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]]; }
 # "restarts OOM-killed running" of a container: "0 false true" for one never harmed.

@@ -21,8 +21,9 @@ start_all() {
   ensure_network "$NET"
   run_service bench5-users "$IMAGE_PREFIX/svc-users" --network "$NET" --network-alias users \
     "${LIMITS[@]}" --publish "127.0.0.1:$USERS_PORT:8080"
+  # The rate limiter counts every request, its limit far above the load (wrk is one address).
   run_service bench5-gateway "$IMAGE_PREFIX/svc-gateway" --network "$NET" \
-    "${LIMITS[@]}" --publish "127.0.0.1:$GATEWAY_PORT:8080"
+    "${LIMITS[@]}" --publish "127.0.0.1:$GATEWAY_PORT:8080" --env RATE_LIMIT=100000
   remove_containers bench5-nginx
   dkq run --detach --name bench5-nginx --label desafios.challenge=bench --network "$NET" --user 101:101 \
     "${HARDENED[@]}" "${LIMITS[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --publish "127.0.0.1:$NGINX_PORT:8080" \

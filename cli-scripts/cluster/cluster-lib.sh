@@ -48,7 +48,8 @@ cluster_network() {
 cluster_swarm_settings() {
   local n engines=()
   for n in 1 2 3; do engines+=("${CLUSTER_NODES[$((n - 1))]}=$(node_docker_host "$n")"); done
-  export DOCKER_HOST SWARM_IMAGES SWARM_PUBLISHED_MODE SWARM_URL SWARM_API_URL SWARM_NODE_ENGINES SWARM_STATE_DIR
+  export DOCKER_HOST SWARM_IMAGES SWARM_PUBLISHED_MODE SWARM_URL SWARM_API_URL SWARM_NODE_ENGINES SWARM_STATE_DIR \
+    SWARM_TRUSTED_PROXIES
   DOCKER_HOST=$(node_docker_host 1)
   SWARM_IMAGES="$CLUSTER_STATE/digests"
   SWARM_PUBLISHED_MODE=global
@@ -56,6 +57,8 @@ cluster_swarm_settings() {
   SWARM_API_URL="http://$BIND_ADDRESS:$CLUSTER_API_PORT"
   SWARM_NODE_ENGINES=${engines[*]}
   SWARM_STATE_DIR=$CLUSTER_STATE
+  # Every client reaches the gateways through the entry, which names it in X-Forwarded-For.
+  SWARM_TRUSTED_PROXIES=$CLUSTER_ENTRY_IP
   # Credentials belong to a client: --with-registry-auth sends this one's to the tasks.
   export DOCKER_CONFIG="$REGISTRY_DOCKER_CONFIG"
 }

@@ -7,7 +7,9 @@
 # by users only; desafio5-orders-db on desafio5-orders-data (volume
 # desafio5-orders-pgdata), reached by orders only. USERS_REPLICAS=N (default 2)
 # starts N users containers under the one alias users, all on the one users
-# database. Passwords are generated on the first run into files outside git.
+# database. RATE_LIMIT and RATE_BURST, when set, go to the gateway (its
+# requests a second per client address, and the burst; docs/gateway.md).
+# Passwords are generated on the first run into files outside git.
 # Idempotent. Leaves the networks, volumes, secrets and containers.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
@@ -65,7 +67,8 @@ main() {
   for ((i = USERS_REPLICAS + 1; i <= 9; i++)); do remove_containers "$(users_name "$i")"; done
   run_backend desafio5-orders orders svc-orders orders --env USERS_URL=http://users:8080
   run_service desafio5-gateway "$IMAGE_PREFIX/svc-gateway" --network desafio5-edge \
-    --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080
+    --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 \
+    ${RATE_LIMIT:+--env "RATE_LIMIT=$RATE_LIMIT"} ${RATE_BURST:+--env "RATE_BURST=$RATE_BURST"}
   join_network desafio5-internal desafio5-gateway
   wait_healthy "${names[@]}" desafio5-orders desafio5-gateway
   say "Challenge 5 is up: curl http://$BIND_ADDRESS:$D5_PORT/api/users/1/orders"

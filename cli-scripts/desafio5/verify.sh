@@ -2,7 +2,8 @@
 # Challenge 5: proves every route through the gateway, the aggregate, request
 # id propagation, that users and orders are reachable only through the gateway
 # (no published port, not from the edge network, no route out of the internal
-# one), balancing over two users replicas, and failing fast without users;
+# one), balancing over two users replicas, failing fast without users, and a
+# rate limit (recreated with RATE_LIMIT=1 RATE_BURST=5: 429 past the burst);
 # and, database per service (databases.sh): replicas agree through their one
 # database, each database is reached by its own service only, and the data
 # survives down.sh then up.sh.
@@ -88,6 +89,29 @@ no_route_out() {
   [[ $code == 4 ]]
 }
 
+# The gateway recreated with a low rate limit (up.sh takes RATE_LIMIT and
+# RATE_BURST from its environment): a burst past it is refused with 429
+# problems carrying Retry-After, /health keeps answering meanwhile, and once the
+# bucket refills the next GET succeeds. up.sh then recreates it as it was.
+LOW_RATE=1
+LOW_BURST=5
+rate_limit_holds() {
+  local i statuses='' retry_after
+  for i in $(seq $((LOW_BURST + 5))); do
+    http GET "$GW/api/users/1"
+    statuses+="$HTTP_STATUS "
+    [[ $HTTP_STATUS == 429 ]] && { is_problem 429 || return 1; retry_after=$(header_value retry-after); }
+  done
+  note "$((LOW_BURST + 5)) GETs at once: $statuses; Retry-After: ${retry_after:-none}"
+  [[ $statuses == "$(printf '200 %.0s' $(seq "$LOW_BURST"))"* && $statuses == *429* && $retry_after =~ ^[1-9][0-9]*$ ]] ||
+    return 1
+  http GET "$GW/health"; note "GET /health with the bucket empty: $HTTP_STATUS"
+  status_is 200 || return 1
+  sleep "$retry_after"
+  http GET "$GW/api/users/1"; note "after Retry-After ($retry_after s): $HTTP_STATUS"
+  status_is 200
+}
+
 all_get_succeed() {
   local i
   for i in $(seq 30); do http GET "$GW/api/users/1"; status_is 200 || return 1; done
@@ -117,6 +141,12 @@ main() {
   dkq start desafio5-users
   wait_healthy desafio5-users >/dev/null
   check "with users back, the gateway serves again" retry 20 0.25 all_get_succeed
+  say "The gateway recreated with RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST"
+  RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST USERS_REPLICAS=$(users_replicas | grep -c .) \
+    "$CLI_DIR/desafio5/up.sh" >/dev/null
+  check "past the burst, 429 problems with Retry-After; /health answers; served again once it refills" rate_limit_holds
+  say "The gateway recreated with its default limit"
+  USERS_REPLICAS=$(users_replicas | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
   checks_done "Challenge 5"
 }
 

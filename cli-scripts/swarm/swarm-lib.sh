@@ -25,13 +25,16 @@ SWARM_SECRETS=(swarm-db-password swarm-redis-password swarm-redis-conf swarm-use
 #   replicated (one task each) or global (one on every node);
 # - SWARM_NODE_ENGINES: "hostname=DOCKER_HOST ..." for each node's engine,
 #   so that a task's container can be found on the node that runs it;
-# - SWARM_STATE_DIR: where the passwords and the swarm-made mark live.
+# - SWARM_STATE_DIR: where the passwords and the swarm-made mark live;
+# - SWARM_TRUSTED_PROXIES: the gateway's TRUSTED_PROXIES (a proxy in front of
+#   it, whose X-Forwarded-For names the client its rate limit counts); none.
 SWARM_IMAGES=${SWARM_IMAGES:-}
 SWARM_URL=${SWARM_URL:-http://127.0.0.1:$SWARM_PORT}
 SWARM_API_URL=${SWARM_API_URL:-http://127.0.0.1:$SWARM_API_PORT}
 SWARM_PUBLISHED_MODE=${SWARM_PUBLISHED_MODE:-replicated}
 SWARM_NODE_ENGINES=${SWARM_NODE_ENGINES:-}
 SWARM_STATE_DIR=${SWARM_STATE_DIR:-$STATE_DIR}
+SWARM_TRUSTED_PROXIES=${SWARM_TRUSTED_PROXIES:-}
 SWARM_SECRETS_DIR="$SWARM_STATE_DIR/secrets/swarm"
 # Written by up.sh when it initialised the swarm, so that down.sh leaves only a swarm it made.
 SWARM_CREATED_MARK="$SWARM_STATE_DIR/swarm-created-by-up"

@@ -247,7 +247,8 @@ main() {
     "${orders_db[@]}" --env USERS_URL=http://users:8080 "$(swarm_image svc-orders)"
   create_app_service swarm-gateway "${JAVA_FLAGS[@]}" "${published_mode[@]}" --network swarm-edge --network swarm-backend \
     "$(publish "$SWARM_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
-    --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "$(swarm_image svc-gateway)"
+    --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 \
+    ${SWARM_TRUSTED_PROXIES:+--env "TRUSTED_PROXIES=$SWARM_TRUSTED_PROXIES"} "$(swarm_image svc-gateway)"
 
   wait_converged "${SWARM_SERVICES[@]}"
   say "Swarm is up: curl $SWARM_URL/api/users/1/orders ; curl $SWARM_API_URL/visits"

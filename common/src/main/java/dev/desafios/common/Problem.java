@@ -99,9 +99,19 @@ public final class Problem extends RuntimeException {
         return new Problem(502, "Bad Gateway", detail);
     }
 
+    /** 429 with {@code Retry-After}: the client sent more than its rate allows; the seconds until it may again. */
+    public static Problem tooManyRequests(String detail, long retryAfterSeconds) {
+        return new Problem(429, "Too Many Requests", detail, Headers.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     /** 503: a dependency is down or no upstream is healthy. */
     public static Problem unavailable(String detail) {
         return new Problem(503, "Service Unavailable", detail);
+    }
+
+    /** 503 with {@code Retry-After: 1}: too busy for this request now; the connection stays usable. */
+    public static Problem busy(String detail) {
+        return new Problem(503, "Service Unavailable", detail, Headers.of("Retry-After", "1"));
     }
 
     /** 503 for this request alone, with {@code Retry-After}; the connection is closed (its body is never read). */

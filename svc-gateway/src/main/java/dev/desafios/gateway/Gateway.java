@@ -23,9 +23,11 @@ final class Gateway {
     private final List<Proxy.Route> routes;
     private final UserOrders userOrders;
     private final GatewayHealth health;
+    private final RateLimiter limiter;
 
-    Gateway(Proxy proxy, Upstream users, Upstream orders) {
+    Gateway(Proxy proxy, RateLimiter limiter, Upstream users, Upstream orders) {
         this.proxy = proxy;
+        this.limiter = limiter;
         this.routes = List.of(new Proxy.Route("/api/users", users, "/users"),
                 new Proxy.Route("/api/orders", orders, "/orders"));
         this.userOrders = new UserOrders(proxy, users, orders);
@@ -37,6 +39,10 @@ final class Gateway {
         if (path.equals("/health")) {
             readOnly(request);
             return health.handle(request);
+        }
+        // After /health, which is cheap and must keep answering Docker's checks whatever a client does.
+        if (limiter.isOn()) {
+            limiter.admit(proxy.client(request));
         }
         Matcher userOrdersPath = USER_ORDERS.matcher(path);
         if (userOrdersPath.matches()) {

@@ -35,7 +35,8 @@ public final class GatewayService {
         AutoCloseable client = HttpCalls.cancelOnClose(http);
         var users = new Upstream("users", settings.usersUrl(), addresses, http, settings);
         var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings);
-        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()), users, orders);
+        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()),
+                RateLimiter.from(config), users, orders);
         var router = new Router(settings.maxBodyBytes(), config.limits().forProxy());
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);

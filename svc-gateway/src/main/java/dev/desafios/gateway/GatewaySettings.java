@@ -33,10 +33,13 @@ import java.time.Duration;
  * @param maxUpstreamBodyBytes {@code UPSTREAM_MAX_BODY_BYTES}, default 1 MiB: a larger answer is a
  *                       502 (the body is held in memory before it is passed on)
  * @param trustedProxies {@code TRUSTED_PROXIES}, default none
+ * @param maxInFlight    {@code UPSTREAM_MAX_IN_FLIGHT}, default 128: calls in flight to one upstream
+ *                       (all its addresses); past it a request is answered a 503 at once rather
+ *                       than joining a pile that only grows while the upstream is slow
  */
 record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
         Duration tryTimeout, Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies, int maxInFlight) {
 
     static GatewaySettings from(Config config) {
         Duration connectTimeout = config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500));
@@ -53,7 +56,8 @@ record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Dur
                 config.duration("UPSTREAM_DNS_TTL", Duration.ofSeconds(1)),
                 config.maxBodyBytes(),
                 config.whole("UPSTREAM_MAX_BODY_BYTES", HttpCalls.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
-                TrustedProxies.from(config));
+                TrustedProxies.from(config),
+                (int) config.whole("UPSTREAM_MAX_IN_FLIGHT", 128, 1, 10_000));
     }
 
     /** An http URL with a host and at most a path: the gateway calls each address of the host itself. */

@@ -74,6 +74,11 @@ final class Proxy {
         this.trustedProxies = trustedProxies;
     }
 
+    /** The client's address: the peer, or the one a trusted proxy says it forwards for. */
+    String client(Request request) {
+        return trustedProxies.client(forwardedFor(request.exchange().getRequestHeaders()), request.clientAddress());
+    }
+
     /** Forwards the request, whose normalised path {@code path} the route matches, and answers what came back. */
     Response forward(Request request, Route route, String path) {
         String query = request.exchange().getRequestURI().getRawQuery();

@@ -116,6 +116,9 @@ final class Upstream {
     /** How long a first try may be silent before another address is tried; 0 when never. */
     private final long tryTimeoutNanos;
     private final Semaphore retriesAfterSend = new Semaphore(RETRIES_AFTER_SEND);
+    /** Calls in flight to this service (the bulkhead): past UPSTREAM_MAX_IN_FLIGHT, a 503 at once. */
+    private final Semaphore inFlight;
+    private final int maxInFlight;
     private final Duration confirmTimeout;
     private final long maxBodyBytes;
     private final ReentrantLock probing = new ReentrantLock();
@@ -142,6 +145,8 @@ final class Upstream {
         Duration twiceConnect = settings.connectTimeout().multipliedBy(2);
         this.confirmTimeout = twiceConnect.compareTo(MIN_CONFIRM) > 0 ? twiceConnect : MIN_CONFIRM;
         this.maxBodyBytes = settings.maxUpstreamBodyBytes();
+        this.maxInFlight = settings.maxInFlight();
+        this.inFlight = new Semaphore(maxInFlight);
         this.current = new Resolution(List.of(), System.nanoTime(), System.nanoTime(), "not resolved yet");
     }
 
@@ -155,9 +160,21 @@ final class Upstream {
      * {@code pathAndQuery} on one address, and on others when its connect failed, or, for an
      * idempotent method, when the first try was silent past the try timeout or was closed or reset
      * before a whole answer, all within one UPSTREAM_TIMEOUT. Returns the upstream's answer
-     * whatever its status; throws the {@link Problem} a client should see.
+     * whatever its status; throws the {@link Problem} a client should see, a 503 at once when
+     * UPSTREAM_MAX_IN_FLIGHT calls to this service are already waiting.
      */
     HttpResponse<byte[]> send(String method, String pathAndQuery, HttpRequest.Builder request) {
+        if (!inFlight.tryAcquire()) {
+            throw Problem.busy(name + " has " + maxInFlight + " calls in flight, its most; try again shortly");
+        }
+        try {
+            return sendWithin(method, pathAndQuery, request);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private HttpResponse<byte[]> sendWithin(String method, String pathAndQuery, HttpRequest.Builder request) {
         long started = System.nanoTime();
         long deadline = started + requestTimeout.toNanos();
         Target first = choose();

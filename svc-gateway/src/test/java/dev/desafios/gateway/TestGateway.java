@@ -41,7 +41,9 @@ final class TestGateway implements AutoCloseable {
                 "USERS_URL", "http://users:8080",
                 "ORDERS_URL", "http://orders:8080",
                 "UPSTREAM_DNS_TTL", "10ms",
-                "UPSTREAM_TIMEOUT", "2s"));
+                "UPSTREAM_TIMEOUT", "2s",
+                // Tests send from one address faster than a client would; RateLimitTest sets its own.
+                "RATE_LIMIT", "0"));
         settings.putAll(env);
         server = GatewayService.start(settings, true, this::resolve);
         http = new TestHttp(server.port());
