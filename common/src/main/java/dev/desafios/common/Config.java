@@ -55,6 +55,20 @@ public final class Config {
         return (int) whole("PORT", 8080, 0, 65535);
     }
 
+    /** Reads {@code PORT} and {@code ADMIN_PORT} now: a bad one stops the service before any slow start-up work. */
+    public void requirePorts() {
+        adminPort();
+    }
+
+    /** {@code ADMIN_PORT}, default 9090: where {@code /metrics} is served, never the same as {@code PORT}. */
+    public int adminPort() {
+        int admin = (int) whole("ADMIN_PORT", 9090, 0, 65535);
+        if (admin != 0 && admin == port()) {
+            throw ConfigException.invalid("ADMIN_PORT", String.valueOf(admin), "a port other than PORT");
+        }
+        return admin;
+    }
+
     /** {@code MAX_BODY_BYTES}, default 65536. */
     public long maxBodyBytes() {
         return whole("MAX_BODY_BYTES", 65536, 1, 64L * 1024 * 1024);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -118,11 +119,33 @@ public final class Log {
      * and request id, with the same fields as any other line.
      */
     public static void request(String method, String path, int status, long ms, String requestId) {
+        request(method, path, status, ms, requestId, null, -1, Map.of());
+    }
+
+    /**
+     * The access line, with the client's address and the body's bytes when known (null, -1 when
+     * not) and the handler's own fields after them (strings bounded, numbers as they are).
+     */
+    public static void request(String method, String path, int status, long ms, String requestId,
+            String client, long bytes, Map<String, Object> extra) {
         StringBuilder line = start("INFO", "request");
         field(line, "method", method);
         field(line, "path", path);
         line.append(",\"status\":").append(status).append(",\"ms\":").append(ms);
         field(line, "requestId", requestId);
+        if (client != null) {
+            field(line, "client", client);
+        }
+        if (bytes >= 0) {
+            line.append(",\"bytes\":").append(bytes);
+        }
+        extra.forEach((name, value) -> {
+            if (value instanceof Number number) {
+                appendString(line.append(','), Problem.bound(name)).append(':').append(number.longValue());
+            } else if (value != null) {
+                field(line, Problem.bound(name), String.valueOf(value));
+            }
+        });
         enqueue(line);
     }
 

@@ -22,10 +22,13 @@ public final class Request {
     private final Map<String, String> pathParams;
     private final String requestId;
     private final long maxBodyBytes;
+    private final RequestState state;
     private Map<String, String> query;
 
-    Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes) {
+    Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes,
+            RequestState state) {
         this.exchange = exchange;
+        this.state = state;
         this.pathParams = pathParams;
         this.requestId = requestId;
         this.maxBodyBytes = maxBodyBytes;
@@ -58,6 +61,29 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
+    /**
+     * Sets a field of this request's access line (a string or a number), after the ones every
+     * line has: the gateway adds the upstream that answered, its time and its bytes, and the
+     * client behind a trusted proxy as {@code client}.
+     */
+    public void logField(String name, Object value) {
+        state.fields().put(name, value);
+    }
+
+    /**
+     * Names the route this request is counted under in the metrics: the router sets the pattern
+     * that matched; a handler behind a catch-all (the gateway) names its own. Never a raw path: a
+     * label per path a client can invent would grow without bound.
+     */
+    public void route(String pattern) {
+        state.route = pattern;
+    }
+
+    /** A field set by {@link #logField}, or null. */
+    public Object logField(String name) {
+        return state.peekFields().get(name);
+    }
+
     /** The underlying exchange, for the rare handler that streams or proxies. */
     public HttpExchange exchange() {
         return exchange;
@@ -65,6 +91,11 @@ public final class Request {
 
     /** The client's IP address as seen by this server. */
     public String clientAddress() {
+        return peerOf(exchange);
+    }
+
+    /** The peer's IP address (its host string when unresolved). */
+    static String peerOf(HttpExchange exchange) {
         var remote = exchange.getRemoteAddress();
         return remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
     }

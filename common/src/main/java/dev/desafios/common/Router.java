@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +24,13 @@ import java.util.regex.Pattern;
 public final class Router implements HttpHandler {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)(?::([^}]+))?}");
 
-    private record Route(String method, Pattern pattern, List<String> names, Handler handler) {
+    private record Route(String method, String text, Pattern pattern, List<String> names, Handler handler) {
     }
+
+    /** The route label of a request no route matched (404, 405, a head over the limits). */
+    public static final String UNMATCHED = "unmatched";
+    /** The method labels; any other method a client sends is counted as "other". */
+    private static final Set<String> METHOD_LABELS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     /** The most bytes handed to the JDK in one write ({@link #writeInSlices}). */
     static final int WRITE_SLICE_BYTES = 4096;
@@ -34,6 +41,12 @@ public final class Router implements HttpHandler {
     private final long maxBodyBytes;
     private final Limits limits;
     private Headers always = Headers.empty();
+    private final Metrics metrics = new Metrics();
+    private final Metrics.Counter requests = metrics.counter("http_requests_total",
+            "Requests answered, by route pattern, method and status.", "route", "method", "status");
+    private final Metrics.Histogram seconds = metrics.histogram("http_request_duration_seconds",
+            "Time from a request's head read to its answer sent, by route pattern.", Metrics.SECONDS_BUCKETS, "route");
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * A router whose requests may carry bodies of at most {@code maxBodyBytes}, with the head
@@ -47,6 +60,12 @@ public final class Router implements HttpHandler {
     public Router(long maxBodyBytes, Limits limits) {
         this.maxBodyBytes = maxBodyBytes;
         this.limits = limits;
+        metrics.gauge("http_requests_in_flight", "Requests being answered now.", inFlight::get);
+    }
+
+    /** This router's metrics: its requests, and what the service adds ({@code GET /metrics} on ADMIN_PORT). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The head limits this router enforces. */
@@ -95,7 +114,7 @@ public final class Router implements HttpHandler {
             last = m.end();
         }
         regex.append(Pattern.quote(pattern.substring(last))).append('$');
-        routes.add(new Route(method, Pattern.compile(regex.toString()), names, handler));
+        routes.add(new Route(method, pattern, Pattern.compile(regex.toString()), names, handler));
         return this;
     }
 
@@ -107,18 +126,28 @@ public final class Router implements HttpHandler {
             return;
         }
         long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        try {
+            answer(exchange, start);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange, long start) {
         // Only bounded copies of what the client sent go further: into the problem, the log line.
         String method = Problem.bound(exchange.getRequestMethod());
         String path = Problem.bound(exchange.getRequestURI().getRawPath());
         Problem overLimit = limits.check(exchange);
         String requestId = overLimit != null ? RequestIds.generate()
                 : RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
+        var state = new RequestState();
         Response response;
         try {
             if (overLimit != null) {
                 throw overLimit;
             }
-            response = dispatch(exchange, requestId);
+            response = dispatch(exchange, requestId, state);
         } catch (Problem problem) {
             response = Response.problem(problem, path, requestId);
         } catch (Throwable unexpected) {
@@ -131,11 +160,19 @@ public final class Router implements HttpHandler {
         } finally {
             MemoryBudget.SHARED.release(exchange);
         }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        Log.request(method, path, response.status(), ms, requestId);
+        long nanos = System.nanoTime() - start;
+        long ms = nanos / 1_000_000;
+        requests.inc(state.route, METHOD_LABELS.contains(method) ? method : "other", String.valueOf(response.status()));
+        seconds.observe(nanos / 1e9, state.route);
+        Map<String, Object> extra = state.peekFields();
+        // A handler that knows the client better (behind a trusted proxy) names it; else the peer.
+        Object client = extra.isEmpty() ? null : extra.remove("client");
+        long bytes = "HEAD".equals(exchange.getRequestMethod()) ? 0 : response.body().length;
+        Log.request(method, path, response.status(), ms, requestId,
+                client != null ? String.valueOf(client) : Request.peerOf(exchange), bytes, extra);
     }
 
-    private Response dispatch(HttpExchange exchange, String requestId) throws Exception {
+    private Response dispatch(HttpExchange exchange, String requestId, RequestState state) throws Exception {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
         var allowed = new LinkedHashSet<String>();
@@ -147,7 +184,7 @@ public final class Router implements HttpHandler {
                 continue;
             }
             if (route.method.equals(method)) {
-                return run(route, m, exchange, requestId);
+                return run(route, m, exchange, requestId, state);
             }
             allowed.add(route.method);
             if (route.method.equals("GET")) {
@@ -159,7 +196,7 @@ public final class Router implements HttpHandler {
             }
         }
         if (getForHead != null) {
-            Response response = run(getForHead, getMatch, exchange, requestId);
+            Response response = run(getForHead, getMatch, exchange, requestId, state);
             // The JDK sends no length of its own for HEAD: the length of the body the GET handler
             // just made, as RFC 9110 asks. A HEAD route of its own sends what it knows.
             return hasLength(response.status())
@@ -171,12 +208,15 @@ public final class Router implements HttpHandler {
         throw Problem.notFound("no resource at this path");
     }
 
-    private Response run(Route route, Matcher m, HttpExchange exchange, String requestId) throws Exception {
+    private Response run(Route route, Matcher m, HttpExchange exchange, String requestId, RequestState state)
+            throws Exception {
         var params = new HashMap<String, String>();
         for (String name : route.names) {
             params.put(name, m.group(name));
         }
-        return route.handler.handle(new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes));
+        var request = new Request(exchange, Map.copyOf(params), requestId, maxBodyBytes, state);
+        request.route(route.text);
+        return route.handler.handle(request);
     }
 
     /**

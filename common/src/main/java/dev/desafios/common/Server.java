@@ -46,11 +46,29 @@ public final class Server {
     private final ExecutorService executor;
     private final List<AutoCloseable> resources;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private AdminServer admin;
 
     private Server(HttpServer http, ExecutorService executor, List<AutoCloseable> resources) {
         this.http = http;
         this.executor = executor;
         this.resources = resources;
+    }
+
+    /**
+     * A service's server: the router on {@code PORT} and its metrics on {@code ADMIN_PORT} (both
+     * on free ports when {@code port0}, for tests); the resources are closed on stop.
+     */
+    public static Server start(Config config, boolean port0, Router router, AutoCloseable... resources) {
+        int port = port0 ? 0 : config.port();
+        int adminPort = port0 ? 0 : config.adminPort();
+        Server server = start(port, router, resources);
+        try {
+            server.admin = AdminServer.start(adminPort, router.metrics());
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+        return server;
     }
 
     /**
@@ -80,6 +98,11 @@ public final class Server {
         return http.getAddress().getPort();
     }
 
+    /** The admin port actually bound ({@code /metrics}), or -1 when there is none. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     /** Stops on SIGTERM or SIGINT (docker stop), draining first. */
     public Server stopOnSignal() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "drain"));
@@ -93,6 +116,9 @@ public final class Server {
         }
         Log.info("stopping", new JsonObject().add("drainSeconds", DRAIN_SECONDS));
         http.stop(DRAIN_SECONDS);
+        if (admin != null) {
+            admin.close();
+        }
         executor.shutdown();
         try {
             executor.awaitTermination(1, TimeUnit.SECONDS);

@@ -5,27 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.CapturedLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogTest {
-    /** The lines the writer puts on stdout while {@code logging} runs. */
     private static List<String> captured(Runnable logging) {
-        PrintStream original = System.out;
-        var bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            logging.run();
-            Log.flush();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        return CapturedLog.during(logging);
     }
 
     @Test
@@ -42,6 +34,21 @@ class LogTest {
         assertEquals(404, line.getInt("status", -1));
         assertEquals(12, line.getLong("ms", -1));
         assertEquals("id-1", line.getString("requestId", null));
+    }
+
+    @Test
+    void request_clientBytesAndHandlerFields_afterTheUsualOnes() {
+        var extra = new LinkedHashMap<String, Object>();
+        extra.put("upstream", "10.0.0.5:8080 \"x\"");
+        extra.put("upstreamMs", 7L);
+        List<String> lines = captured(() -> Log.request("GET", "/api/users/1", 200, 9, "id-2", "192.0.2.1", 42, extra));
+
+        JsonObject line = Json.parse(lines.get(0)).asObject();
+        assertEquals("192.0.2.1", line.getString("client", null));
+        assertEquals(42, line.getLong("bytes", -1));
+        assertEquals("10.0.0.5:8080 \"x\"", line.getString("upstream", null));
+        assertEquals(7, line.getLong("upstreamMs", -1));
+        assertTrue(lines.get(0).contains("\"path\":\"/api/users/1\",\"status\":200"), "path then status, as scripts read them");
     }
 
     @Test

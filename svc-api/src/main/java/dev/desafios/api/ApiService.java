@@ -23,7 +23,7 @@ public final class ApiService {
      */
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         long maxBodyBytes = config.maxBodyBytes();
         VisitStore store = StoreSettings.from(config)
                 .<VisitStore>map(PostgresRedisVisitStore::open)
@@ -38,7 +38,7 @@ public final class ApiService {
                 .get("/visits", api::visits)
                 .get("/health", health::handle);
         try {
-            return Server.start(port, router, store);
+            return Server.start(config, port0, router, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -3,6 +3,7 @@ package dev.desafios.gateway;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
 import dev.desafios.common.Response;
+import dev.desafios.common.Router;
 import java.net.URI;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -35,22 +36,31 @@ final class Gateway {
     }
 
     Response handle(Request request) {
+        // Counted under the gateway's own routes, not its catch-all: see Request.route.
+        request.route(Router.UNMATCHED);
         String path = SafePath.normalise(rawPath(request.exchange().getRequestURI()));
         if (path.equals("/health")) {
+            request.route("/health");
             readOnly(request);
             return health.handle(request);
         }
+        String client = proxy.client(request);
+        if (!client.equals(request.clientAddress())) {
+            request.logField("client", client);
+        }
         // After /health, which is cheap and must keep answering Docker's checks whatever a client does.
         if (limiter.isOn()) {
-            limiter.admit(proxy.client(request));
+            limiter.admit(client);
         }
         Matcher userOrdersPath = USER_ORDERS.matcher(path);
         if (userOrdersPath.matches()) {
+            request.route("/api/users/{id}/orders");
             readOnly(request);
             return userOrders.find(request, Long.parseLong(userOrdersPath.group(1)));
         }
         for (Proxy.Route route : routes) {
             if (route.matches(path)) {
+                request.route(route.prefix() + "/**");
                 return proxy.forward(request, route, path);
             }
         }

@@ -28,7 +28,7 @@ public final class GatewayService {
 
     static Server start(Map<String, String> env, boolean port0, Addresses addresses) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         var settings = GatewaySettings.from(config);
         HttpClient http = HttpCalls.newClient(settings.connectTimeout());
         // On stop, calls still in flight after the drain are cancelled, not waited for.
@@ -41,7 +41,7 @@ public final class GatewayService {
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }
-        return Server.start(port, router, client);
+        return Server.start(config, port0, router, client);
     }
 
     private static void setDefault(String property, String value) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -91,8 +92,29 @@ final class Proxy {
         }
         String method = request.method();
         HttpRequest.Builder outbound = outbound(request, method, body(request));
-        return inbound(route.upstream.send(method, target, outbound), route,
-                request.exchange().getRequestURI().getRawPath(), request.requestId());
+        long started = System.nanoTime();
+        HttpResponse<byte[]> answer = route.upstream.send(method, target, outbound);
+        noteUpstream(request, answer, started);
+        return inbound(answer, route, request.exchange().getRequestURI().getRawPath(), request.requestId());
+    }
+
+    /**
+     * The access line's upstream fields: the address that answered, the call's time and the
+     * body's bytes; with several calls (the aggregate), each address, the longest time and all
+     * the bytes.
+     */
+    static void noteUpstream(Request request, HttpResponse<byte[]> answer, long startedNanos) {
+        String address = answer.uri().getRawAuthority();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        if (request.logField("upstream") instanceof String earlier) {
+            address = earlier + " " + address;
+            ms = Math.max(ms, ((Number) request.logField("upstreamMs")).longValue());
+        }
+        long bytes = answer.body().length
+                + (request.logField("upstreamBytes") instanceof Number earlier ? earlier.longValue() : 0);
+        request.logField("upstream", address);
+        request.logField("upstreamMs", ms);
+        request.logField("upstreamBytes", bytes);
     }
 
     /**

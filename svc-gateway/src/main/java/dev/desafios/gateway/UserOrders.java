@@ -32,17 +32,23 @@ final class UserOrders {
 
     Response find(Request request, long id) {
         Page page = Page.of(request);
+        long started = System.nanoTime();
         Future<HttpResponse<byte[]>> ordersAnswer = Forks.fork(() -> orders.send("GET",
                 "/orders?userId=" + id + "&limit=" + page.limit() + "&offset=" + page.offset(),
                 proxy.outbound(request, "GET", BodyPublishers.noBody())));
         JsonObject user;
         try {
-            user = user(users.send("GET", "/users/" + id, proxy.outbound(request, "GET", BodyPublishers.noBody())), id);
+            HttpResponse<byte[]> userAnswer = users.send("GET", "/users/" + id,
+                    proxy.outbound(request, "GET", BodyPublishers.noBody()));
+            Proxy.noteUpstream(request, userAnswer, started);
+            user = user(userAnswer, id);
         } catch (RuntimeException e) {
             ordersAnswer.cancel(true);
             throw e;
         }
-        JsonValue items = ordersOf(Forks.join(ordersAnswer), id);
+        HttpResponse<byte[]> ordersList = Forks.join(ordersAnswer);
+        Proxy.noteUpstream(request, ordersList, started);
+        JsonValue items = ordersOf(ordersList, id);
         return Response.ok(new JsonObject().add("user", user).add("orders", items));
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.testing.CapturedLog;
 import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -49,6 +51,45 @@ class ForwardingTest {
         for (String spoof : List.of("Forwarded", "X-Real-IP", "X-Forwarded-Port", "X-Client-IP", "True-Client-IP")) {
             assertNull(received.header(spoof), spoof + " reached the upstream");
         }
+    }
+
+    @Test
+    void accessLine_clientUpstreamItsTimeAndBytes() {
+        List<String> lines = CapturedLog.during(() -> gateway.http.get("/api/users/1?line=1"),
+                captured -> CapturedLog.requestLines(captured) == 1);
+
+        JsonObject line = lines.stream().filter(l -> l.contains("\"path\":\"/api/users/1\"")).findFirst()
+                .map(l -> Json.parse(l).asObject()).orElseThrow(() -> new AssertionError("no access line in " + lines));
+        assertEquals("127.0.0.1", line.getString("client", null));
+        assertEquals("127.0.0.1:" + users.port(), line.getString("upstream", null));
+        assertTrue(line.getLong("upstreamMs", -1) >= 0, line.toString());
+        assertEquals(2, line.getLong("upstreamBytes", -1), "the upstream's {}");
+        assertEquals(2, line.getLong("bytes", -1));
+    }
+
+    @Test
+    void accessLine_fieldsBelongToTheirOwnRequest() {
+        List<String> lines = CapturedLog.during(() -> {
+            gateway.http.get("/api/users/1");
+            gateway.http.get("/api/users/%2e%2e/x");
+        }, captured -> CapturedLog.requestLines(captured) == 2);
+
+        String refused = lines.stream().filter(l -> l.contains("\"status\":400")).findFirst()
+                .orElseThrow(() -> new AssertionError("no 400 line in " + lines));
+        assertFalse(refused.contains("upstream"), "a request refused at the edge names no upstream: " + refused);
+    }
+
+    @Test
+    void accessLine_behindATrustedProxy_theClientItNames() {
+        gateway.close();
+        gateway = TestGateway.start(Map.of("TRUSTED_PROXIES", "127.0.0.1")).point("users", users);
+
+        List<String> lines = CapturedLog.during(() -> gateway.http.send(
+                gateway.http.request("/api/users/7").header("X-Forwarded-For", "203.0.113.7")),
+                captured -> CapturedLog.requestLines(captured) == 1);
+
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"path\":\"/api/users/7\"")
+                && l.contains("\"client\":\"203.0.113.7\"")), lines.toString());
     }
 
     @Test

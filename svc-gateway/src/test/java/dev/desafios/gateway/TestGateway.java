@@ -49,6 +49,11 @@ final class TestGateway implements AutoCloseable {
         http = new TestHttp(server.port());
     }
 
+    /** The gateway's metrics, as Prometheus would read them from ADMIN_PORT. */
+    String metrics() {
+        return new TestHttp(server.adminPort()).get("/metrics").body();
+    }
+
     /** A gateway with the test defaults and these settings on top. */
     static TestGateway start(Map<String, String> env) {
         return new TestGateway(env);

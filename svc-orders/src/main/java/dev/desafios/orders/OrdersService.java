@@ -29,7 +29,7 @@ public final class OrdersService {
 
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         var users = new UsersClient(config.url("USERS_URL", "http://users:8080"),
                 config.duration("USERS_TIMEOUT", Duration.ofSeconds(2)));
         // Read in either mode, so that a bad value stops the service; the database needs no cap on rows.
@@ -53,7 +53,7 @@ public final class OrdersService {
                 // Orders' own health (its database) only: users down makes an order fail, not this service unhealthy.
                 .get("/health", health::handle);
         try {
-            return Server.start(port, router, users, store);
+            return Server.start(config, port0, router, users, store);
         } catch (RuntimeException e) {
             users.close();
             store.close();

@@ -21,7 +21,7 @@ public final class PollerService {
 
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         var target = config.url("TARGET_URL", "http://api:8080/");
         Duration interval = config.duration("POLL_INTERVAL", Duration.ofSeconds(2));
         Duration maxBackoff = config.duration("POLL_MAX_BACKOFF", Duration.ofSeconds(10));
@@ -30,7 +30,7 @@ public final class PollerService {
         var poller = new Poller(calls, target, new Backoff(interval, maxBackoff, RandomGenerator.getDefault()));
         var router = new Router(config.maxBodyBytes())
                 .get("/health", new Health().check("loop", poller::isRunning)::handle);
-        Server server = Server.start(port, router, poller);
+        Server server = Server.start(config, port0, router, poller);
         poller.start();
         return server;
     }

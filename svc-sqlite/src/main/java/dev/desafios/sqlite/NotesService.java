@@ -18,7 +18,7 @@ public final class NotesService {
 
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         // The largest note must fit a page on its own: six bytes of JSON a character at worst.
         int maxPageBytes = (int) config.whole("MAX_PAGE_BYTES", 256 * 1024, 64 * 1024, 16 * 1024 * 1024);
         long maxDbBytes = config.whole("DB_MAX_BYTES", 0, 0, Long.MAX_VALUE);
@@ -30,6 +30,6 @@ public final class NotesService {
                 .get("/notes/{id}", handlers::find)
                 .delete("/notes/{id}", handlers::delete)
                 .get("/health", new Health().check("sqlite", notes::isWritable)::handle);
-        return Server.start(port, router, notes);
+        return Server.start(config, port0, router, notes);
     }
 }

@@ -30,7 +30,7 @@ public final class UsersService {
 
     static Server start(Map<String, String> env, boolean port0) {
         var config = new Config(env);
-        int port = port0 ? 0 : config.port();
+        config.requirePorts();
         // Read in either mode, so that a bad value stops the service; the database needs no cap on rows.
         int maxUsers = (int) config.whole("MAX_USERS", DEFAULT_MAX_USERS, UserStore.SEEDS, LARGEST_MAX);
         UserStore store = DatabaseSettings.from(config)
@@ -46,7 +46,7 @@ public final class UsersService {
                 .get("/users/{id}", handlers::find)
                 .get("/health", health::handle);
         try {
-            return Server.start(port, router, store);
+            return Server.start(config, port0, router, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -1,0 +1,58 @@
+package dev.desafios.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.desafios.common.testing.TestHttp;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** GET /metrics on ADMIN_PORT: the router's requests by route pattern, never by raw path. */
+class AdminServerTest {
+    private final Router router = new Router(65536).get("/items/{id}", request -> Response.noContent());
+    private final Server server = Server.start(new Config(Map.of()), true, router);
+    private final TestHttp http = new TestHttp(server.port());
+    private final TestHttp admin = new TestHttp(server.adminPort());
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    @Test
+    void metrics_requestsByRoutePatternMethodAndStatus() {
+        http.get("/items/1");
+        http.get("/items/2");
+        http.get("/no/such/path/" + System.nanoTime());
+
+        HttpResponse<String> metrics = admin.get("/metrics");
+
+        assertEquals(200, metrics.statusCode());
+        assertEquals(Metrics.CONTENT_TYPE, TestHttp.contentType(metrics));
+        String text = metrics.body();
+        assertTrue(text.contains("http_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"204\"} 2\n"), text);
+        assertTrue(text.contains("http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"), text);
+        assertTrue(text.contains("http_request_duration_seconds_count{route=\"/items/{id}\"} 2\n"), text);
+        assertTrue(text.contains("\nhttp_requests_in_flight 0\n"), text);
+        assertTrue(!text.contains("/no/such/path"), "no raw path as a label");
+    }
+
+    @Test
+    void adminPort_onlyMetrics_andTheServicePortHasNone() {
+        assertEquals(404, admin.get("/").statusCode());
+        assertEquals(405, admin.send(admin.request("/metrics").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(404, http.get("/metrics").statusCode());
+    }
+
+    @Test
+    void adminPortSameAsPort_refusedNamingIt() {
+        var e = assertThrows(Config.ConfigException.class,
+                () -> new Config(Map.of("PORT", "8080", "ADMIN_PORT", "8080")).requirePorts());
+
+        assertTrue(e.getMessage().contains("ADMIN_PORT"), e.getMessage());
+    }
+}
