@@ -25,10 +25,12 @@ final class Gateway {
     private final UserOrders userOrders;
     private final GatewayHealth health;
     private final RateLimiter limiter;
+    private final GatewayMetrics metrics;
 
-    Gateway(Proxy proxy, RateLimiter limiter, Upstream users, Upstream orders) {
+    Gateway(Proxy proxy, RateLimiter limiter, GatewayMetrics metrics, Upstream users, Upstream orders) {
         this.proxy = proxy;
         this.limiter = limiter;
+        this.metrics = metrics;
         this.routes = List.of(new Proxy.Route("/api/users", users, "/users"),
                 new Proxy.Route("/api/orders", orders, "/orders"));
         this.userOrders = new UserOrders(proxy, users, orders);
@@ -50,7 +52,12 @@ final class Gateway {
         }
         // After /health, which is cheap and must keep answering Docker's checks whatever a client does.
         if (limiter.isOn()) {
-            limiter.admit(client);
+            try {
+                limiter.admit(client);
+            } catch (Problem tooMany) {
+                metrics.rateLimited().inc();
+                throw tooMany;
+            }
         }
         Matcher userOrdersPath = USER_ORDERS.matcher(path);
         if (userOrdersPath.matches()) {

@@ -33,11 +33,12 @@ public final class GatewayService {
         HttpClient http = HttpCalls.newClient(settings.connectTimeout());
         // On stop, calls still in flight after the drain are cancelled, not waited for.
         AutoCloseable client = HttpCalls.cancelOnClose(http);
-        var users = new Upstream("users", settings.usersUrl(), addresses, http, settings);
-        var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings);
-        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()),
-                RateLimiter.from(config), users, orders);
         var router = new Router(settings.maxBodyBytes(), config.limits().forProxy());
+        var metrics = GatewayMetrics.in(router.metrics());
+        var users = new Upstream("users", settings.usersUrl(), addresses, http, settings, metrics);
+        var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings, metrics);
+        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()),
+                RateLimiter.from(config), metrics, users, orders);
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }

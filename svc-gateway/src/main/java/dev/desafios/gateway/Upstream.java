@@ -128,9 +128,13 @@ final class Upstream {
     private final AtomicReference<CompletableFuture<Resolution>> lookup = new AtomicReference<>();
     private volatile Resolution current;
 
+    private final GatewayMetrics metrics;
+
     /** The service {@code name} at {@code url} (its host is resolved, its path prefixes every call). */
-    Upstream(String name, URI url, Addresses addresses, HttpClient client, GatewaySettings settings) {
+    Upstream(String name, URI url, Addresses addresses, HttpClient client, GatewaySettings settings,
+            GatewayMetrics metrics) {
         this.name = name;
+        this.metrics = metrics;
         this.host = url.getHost();
         this.port = url.getPort() < 0 ? 80 : url.getPort();
         this.basePath = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
@@ -165,10 +169,16 @@ final class Upstream {
      */
     HttpResponse<byte[]> send(String method, String pathAndQuery, HttpRequest.Builder request) {
         if (!inFlight.tryAcquire()) {
+            metrics.upstreamCalls().inc(name, "busy");
             throw Problem.busy(name + " has " + maxInFlight + " calls in flight, its most; try again shortly");
         }
         try {
-            return sendWithin(method, pathAndQuery, request);
+            HttpResponse<byte[]> answer = sendWithin(method, pathAndQuery, request);
+            metrics.upstreamCalls().inc(name, "answered");
+            return answer;
+        } catch (RuntimeException failed) {
+            metrics.upstreamCalls().inc(name, "failed");
+            throw failed;
         } finally {
             inFlight.release();
         }
@@ -305,6 +315,7 @@ final class Upstream {
         boolean wasAside = target.isAside(now);
         target.asideUntil = now + setAsideNanos;
         if (!wasAside) {
+            metrics.setAside().inc(name);
             Log.warn("upstream address set aside", new JsonObject()
                     .add("upstream", name).add("address", target.label)
                     .add("ms", TimeUnit.NANOSECONDS.toMillis(setAsideNanos)).add("error", why));

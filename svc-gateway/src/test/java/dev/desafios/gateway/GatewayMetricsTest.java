@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.testing.FakeUpstream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The gateway counts requests under its own routes (its router has one catch-all), never under raw paths. */
+/**
+ * The gateway counts requests under its own routes (its router has one catch-all), never under
+ * raw paths, and its calls to each upstream by how they ended, and its rate limit's refusals.
+ */
 class GatewayMetricsTest {
     private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
     private final TestGateway gateway = TestGateway.start().point("users", users);
@@ -33,5 +39,43 @@ class GatewayMetricsTest {
         assertTrue(text.contains("http_requests_total{route=\"unmatched\",method=\"GET\",status=\"400\"} 1\n"), text);
         assertTrue(text.contains("http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"), text);
         assertTrue(!text.contains("elsewhere") && !text.contains("secret"), text);
+        assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"answered\"} 2\n"), text);
+    }
+
+    @Test
+    void refusals_countedByCause() throws InterruptedException {
+        gateway.close();
+        users.answer(FakeUpstream.json(200, "{}").after(Duration.ofMillis(600)));
+        try (TestGateway limited = TestGateway.start(Map.of("RATE_LIMIT", "1", "RATE_BURST", "2",
+                "UPSTREAM_MAX_IN_FLIGHT", "1")).point("users", users)) {
+            var slow = CompletableFuture.supplyAsync(() -> limited.http.get("/api/users/1"));
+            awaitReceived(1);
+            assertEquals(503, limited.http.get("/api/users/2").statusCode(), "the bulkhead");
+            assertEquals(429, limited.http.get("/api/users/3").statusCode(), "the rate limit");
+            assertEquals(200, slow.join().statusCode());
+
+            String text = limited.metrics();
+
+            assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"busy\"} 1\n"), text);
+            assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"answered\"} 1\n"), text);
+            assertTrue(text.contains("\ngateway_rate_limited_total 1\n"), text);
+        }
+    }
+
+    @Test
+    void upstreamDown_failedCallCounted() {
+        users.close();
+
+        assertEquals(502, gateway.http.get("/api/users/1").statusCode());
+
+        assertTrue(gateway.metrics().contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"failed\"} 1\n"),
+                gateway.metrics());
+    }
+
+    private void awaitReceived(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (users.received().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 }
