@@ -467,3 +467,20 @@ ensure_hey() { command -v hey >/dev/null || { say "Installing hey (Debian packag
 apt_quiet() {
   DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get "$@" </dev/null >>"$STATE_DIR/apt.log" 2>&1
 }
+
+# promtool, Prometheus' checker, taken out of Debian's prometheus package
+# without installing it (installing would set up the server as a service);
+# prints its path. Kept in the state directory.
+PROMTOOL="$STATE_DIR/tools/promtool"
+ensure_promtool() {
+  if [[ ! -x $PROMTOOL ]]; then
+    local work
+    work=$(mktemp -d)
+    (cd "$work" && apt_quiet download prometheus) || { apt_quiet update -qq && (cd "$work" && apt_quiet download prometheus); } ||
+      { rm -rf "$work"; die "apt-get could not download Debian's prometheus package (log: $STATE_DIR/apt.log)"; }
+    dpkg-deb -x "$work"/prometheus_*.deb "$work/x" && mkdir -p "$(dirname "$PROMTOOL")" &&
+      install -m 0755 "$work/x/usr/bin/promtool" "$PROMTOOL"
+    rm -rf "$work"
+  fi
+  echo "$PROMTOOL"
+}

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The test command: set-up, unit and integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
-# verify, for 1, 2, 4 and 5 the request-head limits of faults/limits.sh,
-# for 2, 4 and 5 the memory held by requests of faults/memory.sh, down), the
-# fault suite (cli-scripts/faults), then challenges 3 and 5 on Docker Swarm
-# end to end, then on the three-node cluster (cli-scripts/cluster: registry,
+# verify, each service's metrics checked by promtool, for 1, 2, 4 and 5 the
+# request-head limits of faults/limits.sh, for 2, 4 and 5 the memory held by
+# requests of faults/memory.sh, down), the fault suite (cli-scripts/faults),
+# then challenges 3 and 5 on Docker Swarm end to end, then on the three-node cluster (cli-scripts/cluster: registry,
 # nodes, entry; up, verify, faults, bad input, down). Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
@@ -41,6 +41,22 @@ unit_tests() {
 
 record() { printf '%s\t%s\n' "$1" "$2" >>"$DESAFIOS_RESULTS"; }
 
+# Every Java service container of challenge N serves its metrics in a form
+# Prometheus reads: promtool check metrics exits non-zero on syntax and on
+# naming problems (a counter without _total, a unit not in the name, ...).
+metrics_lint() {
+  local n=$1 promtool c out
+  promtool=$(ensure_promtool)
+  for c in $(docker ps --filter "label=desafios.challenge=$n" --format '{{.Names}} {{.Image}}' | awk '$2 ~ /\/svc-/ { print $1 }'); do
+    if out=$(docker exec "$c" wget -qO- http://127.0.0.1:9090/metrics | "$promtool" check metrics 2>&1); then
+      record pass "challenge $n: $c's metrics pass promtool check metrics"
+    else
+      err "$c: $out"
+      record fail "challenge $n: $c's metrics pass promtool check metrics"
+    fi
+  done
+}
+
 # One challenge end to end; any failing step is recorded, and it is always taken down.
 challenge() {
   local n=$1 dir
@@ -51,6 +67,7 @@ challenge() {
     if "$CLI_DIR/audit.sh" "$n"; then record pass "challenge $n audit"; else record fail "challenge $n audit"; fi
     # Its checks are recorded one by one; a verify that stops outside a check is one more failure.
     "$dir/verify.sh" || record fail "challenge $n verify exited non-zero"
+    [[ $n == swarm ]] || metrics_lint "$n"
     if [[ $n =~ ^[1245]$ ]]; then
       "$CLI_DIR/faults/limits.sh" "$n" || record fail "limits suite of challenge $n exited non-zero"
     fi

@@ -49,6 +49,10 @@ public final class Metrics {
         Counter(String name, String help, String[] labels) {
             super(name, help, "counter");
             this.labels = labels;
+            if (labels.length == 0) {
+                // A counter without labels is written from the start, as 0: no series to wait for.
+                series.put(List.of(), new LongAdder());
+            }
         }
 
         /** Adds one to the series of these label values (as many as the family's labels). */

@@ -47,6 +47,13 @@ class MetricsTest {
     }
 
     @Test
+    void counterWithoutLabels_writtenAsZeroFromTheStart() {
+        metrics.counter("refused_total", "Refused.");
+
+        assertTrue(metrics.text().contains("# TYPE refused_total counter\nrefused_total 0\n"), metrics.text());
+    }
+
+    @Test
     void gauge_readWhenWritten() {
         int[] inUse = {3};
         metrics.gauge("pool_connections_in_use", "Connections borrowed now.", () -> inUse[0]);
