@@ -142,11 +142,11 @@ main() {
   wait_healthy desafio5-users >/dev/null
   check "with users back, the gateway serves again" retry 20 0.25 all_get_succeed
   say "The gateway recreated with RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST"
-  RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST USERS_REPLICAS=$(users_replicas | grep -c .) \
+  RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST USERS_REPLICAS=$(users_replicas --all | grep -c .) \
     "$CLI_DIR/desafio5/up.sh" >/dev/null
   check "past the burst, 429 problems with Retry-After; /health answers; served again once it refills" rate_limit_holds
   say "The gateway recreated with its default limit"
-  USERS_REPLICAS=$(users_replicas | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
+  USERS_REPLICAS=$(users_replicas --all | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
   checks_done "Challenge 5"
 }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A scriptable HTTP/1.1 upstream on 127.0.0.1 for tests of outbound calls: it answers every
@@ -126,6 +127,15 @@ public final class FakeUpstream implements AutoCloseable {
     /** The URI of a path on this upstream. */
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    /** Waits until at least {@code count} requests were received (at most five seconds); true when they were. */
+    public boolean awaitReceived(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return received.size() >= count;
     }
 
     /** The requests received so far, oldest first. */
