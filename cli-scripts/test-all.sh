@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: set-up, unit and integration tests (Maven), the images
+# The test command: set-up, the docs' links (check-docs.sh), unit and
+# integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
 # verify, each service's metrics checked by promtool, for 1, 2, 4 and 5 the
 # request-head limits of faults/limits.sh, for 2, 4 and 5 the memory held by
@@ -111,6 +112,8 @@ main() {
   export DESAFIOS_RESULTS="$STATE_DIR/test-results.tsv"
   : >"$DESAFIOS_RESULTS"
   setup_all
+  if "$CLI_DIR/check-docs.sh"; then record pass "docs: every link and script they name resolves"
+  else record fail "docs: every link and script they name resolves"; fi
   timed "Unit and integration tests" unit_tests
   if timed "Building images with Jib" build_images; then
     "$CLI_DIR/verify-images.sh" || record fail "verify-images exited non-zero"
