@@ -77,7 +77,10 @@ final class Proxy {
 
     /** The client's address: the peer, or the one a trusted proxy says it forwards for. */
     String client(Request request) {
-        return trustedProxies.client(forwardedFor(request.exchange().getRequestHeaders()), request.clientAddress());
+        String peer = request.clientAddress();
+        // Every request asks: the forwarded list is joined only for a peer that may send one.
+        return trustedProxies.isTrusted(peer)
+                ? trustedProxies.client(forwardedFor(request.exchange().getRequestHeaders()), peer) : peer;
     }
 
     /** Forwards the request, whose normalised path {@code path} the route matches, and answers what came back. */
