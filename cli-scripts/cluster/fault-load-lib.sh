@@ -22,16 +22,19 @@ RUN_ID="$(date +%s)-$$"
 load_dir() { [[ -n $LOAD_DIR ]] || LOAD_DIR=$(mktemp -d); }
 load_cleanup() { [[ -z $LOAD_DIR ]] || { rm -f "$LOAD_DIR"/*.run; wait; rm -rf "$LOAD_DIR"; }; }
 
-# One "status seconds content-type" line a GET into $LOAD_DIR/NAME.
+# One "status seconds ct=content-type id=request-id at=time" line a GET into
+# $LOAD_DIR/NAME (the request id finds the request in the gateways' logs).
 gets_start() {
-  local name=$1 url=$2 file
+  local name=$1 url=$2 file at
   load_dir
   file=$LOAD_DIR/$name
   : >"$file"
   : >"$file.run"
   note "GETs through the entry in a loop: $url"
   while [[ -f $file.run ]]; do
-    curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total} %{content_type}\n' "$url" >>"$file" || true
+    printf -v at '%(%T)T' -1
+    curl -s -o /dev/null -m 10 -w "%{http_code} %{time_total} ct=%{content_type} id=%header{x-request-id} at=$at\n" \
+      "$url" >>"$file" || true
     sleep 0.05
   done &
 }
@@ -54,6 +57,26 @@ posts_start() {
   done &
 }
 
+# Whether a GET's line is a success: a 200, or (with a bound) a problem of the
+# expected statuses within it. An awk function of bound and statuses.
+GET_OK='function ok() { return $1 == 200 || (bound != "" && $1 ~ statuses && $3 ~ /problem\+json/ && $2 <= bound) }'
+
+# Each failed GET (the first five), with what each gateway logged of it.
+gets_failures() {
+  local name=$1 bound=$2 statuses=$3 status seconds ct id at n
+  while read -r status seconds ct id at; do
+    id=${id#id=}
+    note "failed: $status after $seconds s at ${at#at=} (${ct#ct=}), request id ${id:-none}"
+    [[ -n $id ]] || continue
+    for n in 1 2 3; do
+      node_docker "$n" ps -q --filter label=com.docker.swarm.service.name=swarm-gateway 2>/dev/null |
+        while read -r container; do
+          node_docker "$n" logs "$container" 2>&1 | grep -F -- "$id" | sed "s/^/      node $n: /" | head -n 5
+        done
+    done
+  done < <(awk -v bound="$bound" -v statuses="^($statuses)\$" "$GET_OK"' !ok() && n++ < 5' "$LOAD_DIR/$name")
+}
+
 load_stop() {
   rm -f "$LOAD_DIR"/*.run
   wait
@@ -62,12 +85,13 @@ load_stop() {
 gets_tally() {
   local name=$1 key=$2 bound=${3:-} statuses=${4:-503} total failed slowest codes
   read -r total failed slowest < <(awk -v bound="$bound" -v statuses="^($statuses)\$" '
-    { n++; ok = $1 == 200 || (bound != "" && $1 ~ statuses && $3 ~ /problem\+json/ && $2 <= bound)
-      if (!ok) f++; if ($2 > m) m = $2 }
+    '"$GET_OK"'
+    { n++; if (!ok()) f++; if ($2 > m) m = $2 }
     END { printf "%d %d %.2f\n", n, f, m }' "$LOAD_DIR/$name")
   codes=$(awk '{ print $1 }' "$LOAD_DIR/$name" | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $1, $2; sep = ", " }')
   MEASURED[$key]="$total GETs ($codes), $failed failed, slowest $slowest s"
   note "$key: ${MEASURED[$key]}"
+  gets_failures "$name" "$bound" "$statuses"
   ((total > 0 && failed == 0))
 }
 

@@ -6,6 +6,7 @@ import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
 import java.net.http.HttpClient;
+import java.util.List;
 import java.util.Map;
 
 /** Challenge 5: the single entry point, routing /api/users and /api/orders to their services. */
@@ -42,7 +43,8 @@ public final class GatewayService {
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }
-        return Server.start(config, port0, router, client);
+        var healthChecks = HealthChecks.every(settings.healthInterval(), List.of(users, orders));
+        return Server.start(config, port0, router, healthChecks, client);
     }
 
     private static void setDefault(String property, String value) {

@@ -33,13 +33,15 @@ import java.time.Duration;
  * @param maxUpstreamBodyBytes {@code UPSTREAM_MAX_BODY_BYTES}, default 1 MiB: a larger answer is a
  *                       502 (the body is held in memory before it is passed on)
  * @param trustedProxies {@code TRUSTED_PROXIES}, default none
+ * @param healthInterval {@code UPSTREAM_HEALTH_INTERVAL}, default 2s: how often every upstream
+ *                       address is asked for its /health in the background
  * @param maxInFlight    {@code UPSTREAM_MAX_IN_FLIGHT}, default 128: calls in flight to one upstream
  *                       (all its addresses); past it a request is answered a 503 at once rather
  *                       than joining a pile that only grows while the upstream is slow
  */
 record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
         Duration tryTimeout, Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
-        TrustedProxies trustedProxies, int maxInFlight) {
+        TrustedProxies trustedProxies, Duration healthInterval, int maxInFlight) {
 
     static GatewaySettings from(Config config) {
         Duration connectTimeout = config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500));
@@ -57,6 +59,7 @@ record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Dur
                 config.maxBodyBytes(),
                 config.whole("UPSTREAM_MAX_BODY_BYTES", HttpCalls.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
                 TrustedProxies.from(config),
+                config.duration("UPSTREAM_HEALTH_INTERVAL", Duration.ofSeconds(2)),
                 (int) config.whole("UPSTREAM_MAX_IN_FLIGHT", 128, 1, 10_000));
     }
 

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +62,7 @@ final class Upstream {
     /** How long a request waits for a slow name lookup before it uses the previous answer. */
     private static final Duration LOOKUP_WAIT = Duration.ofMillis(100);
     private static final Duration MAX_PROBE = Duration.ofSeconds(1);
-    /** How long after a silent /health the address is asked again before it is set aside. */
+    /** How long after a failed /health the address is asked again before it is set aside. */
     private static final Duration SILENCE_RECHECK = Duration.ofMillis(500);
     /** Health answers are reused this long: /health is published, and must not fan out per call. */
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -81,10 +82,10 @@ final class Upstream {
         final String label;
         final String origin;
         volatile long asideUntil;
-        /** When the address last gave a whole answer (System.nanoTime; 0 for never). */
+        /** When the address last gave a whole answer, or 200 to a health probe (System.nanoTime; 0 for never). */
         volatile long answeredAt;
         final AtomicBoolean confirming = new AtomicBoolean();
-        final AtomicBoolean confirmingSilence = new AtomicBoolean();
+        final AtomicBoolean confirmingFailure = new AtomicBoolean();
 
         Target(InetSocketAddress address, String basePath) {
             this.address = address;
@@ -482,9 +483,11 @@ final class Upstream {
 
     /**
      * How many addresses answer {@code GET /health} with 200, asked of every address at once, at
-     * most once a second whoever asks (the last answer is reused meanwhile, and a caller that
-     * finds a probe running waits for it, at most the probe timeout). An address that answers 200
-     * is no longer set aside; one whose connect fails is checked as a request's would be.
+     * most once a second whoever asks ({@link HealthChecks} in the background, the gateway's own
+     * /health): the last answer is reused meanwhile, and a caller that finds a probe running waits
+     * for it, at most the probe timeout. An address that answers 200 is no longer set aside, and
+     * counts as heard from; one whose connect fails is checked as a request's would be; one set
+     * aside stays aside while its probes fail.
      */
     Probe probe(String requestId) {
         Probe cached = lastProbe;
@@ -530,25 +533,33 @@ final class Upstream {
             results.add(Forks.joinQuietly(answer, Health.FAILED));
         }
         int up = (int) results.stream().filter(result -> result == Health.UP).count();
-        if (up > 0) {
-            for (int i = 0; i < targets.size(); i++) {
-                if (results.get(i) == Health.SILENT) {
-                    confirmSilence(targets.get(i), requestId);
-                }
+        long now = System.nanoTime();
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            Health result = results.get(i);
+            if (result == Health.UP) {
+                continue;
+            }
+            if (target.isAside(now)) {
+                // Set aside on evidence already checked: it stays aside until its /health answers.
+                setAside(target, "its /health still fails");
+            } else if (up > 0 && result != Health.REFUSED) {
+                confirmFailing(target, requestId);
             }
         }
         return new Probe(targets.size(), up);
     }
 
     /**
-     * One silent round is weak evidence (the gateway's own overload can make it): a second round a
-     * moment later, in the background, must find the address silent again while another answers.
+     * One failed round is weak evidence (the gateway's own overload can make it): a second round a
+     * moment later, in the background, must find the address failing again (silent, or not 200)
+     * while another answers.
      */
-    private void confirmSilence(Target target, String requestId) {
-        if (!target.confirmingSilence.compareAndSet(false, true)) {
+    private void confirmFailing(Target target, String requestId) {
+        if (!target.confirmingFailure.compareAndSet(false, true)) {
             return;
         }
-        Thread.ofVirtual().name("confirm-silence-" + name).start(() -> {
+        Thread.ofVirtual().name("confirm-failing-" + name).start(() -> {
             try {
                 Thread.sleep(SILENCE_RECHECK.toMillis());
                 var others = resolution().targets.stream().filter(other -> other != target)
@@ -556,14 +567,15 @@ final class Upstream {
                 Health again = probe(target, requestId);
                 boolean anotherAnswered = others.stream()
                         .anyMatch(answer -> Forks.joinQuietly(answer, Health.FAILED) == Health.UP);
-                if (again == Health.SILENT && anotherAnswered) {
-                    setAside(target, "its /health did not answer within " + probeTimeout.toMillis()
-                            + " ms twice, " + SILENCE_RECHECK.toMillis() + " ms apart, while another address answered");
+                if (again != Health.UP && again != Health.REFUSED && anotherAnswered) {
+                    setAside(target, "its /health failed twice (" + again.name().toLowerCase(Locale.ROOT)
+                            + " within " + probeTimeout.toMillis() + " ms), " + SILENCE_RECHECK.toMillis()
+                            + " ms apart, while another address answered");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                target.confirmingSilence.set(false);
+                target.confirmingFailure.set(false);
             }
         });
     }
@@ -572,7 +584,8 @@ final class Upstream {
     record Probe(int addresses, int up) {
     }
 
-    private enum Health { UP, SILENT, FAILED }
+    /** A probe's outcome: 200; no answer in time; an answer other than 200; no connection (checked apart). */
+    private enum Health { UP, SILENT, FAILED, REFUSED }
 
     private Health probe(Target target, String requestId) {
         long deadline = System.nanoTime() + probeTimeout.toNanos();
@@ -583,12 +596,13 @@ final class Upstream {
                     .statusCode() == 200;
             if (up) {
                 target.asideUntil = 0;
+                target.answeredAt = System.nanoTime();
             }
             return up ? Health.UP : Health.FAILED;
         } catch (IOException e) {
             if (HttpCalls.connectFailed(e)) {
                 suspect(target, e);
-                return Health.FAILED;
+                return Health.REFUSED;
             }
             return e instanceof HttpTimeoutException ? Health.SILENT : Health.FAILED;
         }
