@@ -107,7 +107,7 @@ audit_challenge5() {
   # No route out: from users, the gateway's address on the edge network (another
   # bridge of this host, so nothing leaves the machine) must give no answer in time.
   local edge_ip
-  edge_ip=$(docker inspect -f '{{with index .NetworkSettings.Networks "desafio5-edge"}}{{.IPAddress}}{{end}}' desafio5-gateway 2>/dev/null || true)
+  edge_ip=$(container_ip desafio5-gateway desafio5-edge 2>/dev/null || true)
   if [[ -n $edge_ip ]] && running desafio5-users; then
     [[ $(URL_TO_PROBE="http://$edge_ip:8080/health" probe_exit docker exec desafio5-users) == 4 ]] ||
       finding desafio5-internal "traffic from users reaches another network ($edge_ip)"

@@ -313,13 +313,19 @@ users_replicas() {
   docker ps ${1:+"$1"} --format '{{.Names}}' --filter label=desafios.challenge=5 | grep -E '^desafio5-users(-[0-9])?$' || true
 }
 
+# The container's address on the network; empty when it is not on it.
+container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$2\"}}{{.IPAddress}}{{end}}" "$1"; }
+
+# The network's IPv4 block, such as 172.20.0.0/16 (what ADMIN_SUBNET takes).
+network_subnet() { docker network inspect -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}' "$1" | grep -m 1 '\.'; }
+
 # What a connection from container FROM to port 5432 of container DB, at DB's
 # address on NETWORK, comes to, as the probe's exit code (probe_exit): 1 a
 # server answered (not HTTP: PostgreSQL closes on the GET), 4 no answer in
 # time (the packets are dropped). `db_reach FROM DB NETWORK`.
 db_reach() {
   local from=$1 db=$2 network=$3 ip
-  ip=$(docker inspect -f "{{with index .NetworkSettings.Networks \"$network\"}}{{.IPAddress}}{{end}}" "$db")
+  ip=$(container_ip "$db" "$network")
   [[ -n $ip ]] || { echo none; return; }
   URL_TO_PROBE="http://$ip:5432/" probe_exit docker exec "$from"
 }

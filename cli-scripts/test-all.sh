@@ -45,11 +45,22 @@ record() { printf '%s\t%s\n' "$1" "$2" >>"$DESAFIOS_RESULTS"; }
 # Every Java service container of challenge N serves its metrics in a form
 # Prometheus reads: promtool check metrics exits non-zero on syntax and on
 # naming problems (a counter without _total, a unit not in the name, ...).
+# Where the container serves its metrics: with ADMIN_SUBNET (challenge 5), its
+# address on the network of that block; otherwise 127.0.0.1.
+admin_address() {
+  local c=$1 subnet network
+  subnet=$(docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | sed -n 's/^ADMIN_SUBNET=//p')
+  [[ -n $subnet ]] || { echo 127.0.0.1; return; }
+  for network in $(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{println $name}}{{end}}' "$c"); do
+    [[ $(network_subnet "$network") != "$subnet" ]] || { container_ip "$c" "$network"; return; }
+  done
+}
+
 metrics_lint() {
   local n=$1 promtool c out
   promtool=$(ensure_promtool)
   for c in $(docker ps --filter "label=desafios.challenge=$n" --format '{{.Names}} {{.Image}}' | awk '$2 ~ /\/svc-/ { print $1 }'); do
-    if out=$(docker exec "$c" wget -qO- http://127.0.0.1:9090/metrics | "$promtool" check metrics 2>&1); then
+    if out=$(docker exec "$c" wget -qO- "http://$(admin_address "$c"):9090/metrics" | "$promtool" check metrics 2>&1); then
       record pass "challenge $n: $c's metrics pass promtool check metrics"
     else
       err "$c: $out"

@@ -58,16 +58,18 @@ main() {
   ensure_network desafio5-edge
   ensure_network desafio5-internal --internal
   databases_up
+  # Metrics (ADMIN_PORT) only on the internal network, where a scraper would sit.
+  local admin=(--env "ADMIN_SUBNET=$(network_subnet desafio5-internal)")
   local i names=()
   for ((i = 1; i <= USERS_REPLICAS; i++)); do
     names+=("$(users_name "$i")")
-    run_backend "$(users_name "$i")" users svc-users users
+    run_backend "$(users_name "$i")" users svc-users users "${admin[@]}"
   done
   # Replicas beyond USERS_REPLICAS from an earlier run are removed.
   for ((i = USERS_REPLICAS + 1; i <= 9; i++)); do remove_containers "$(users_name "$i")"; done
-  run_backend desafio5-orders orders svc-orders orders --env USERS_URL=http://users:8080
+  run_backend desafio5-orders orders svc-orders orders --env USERS_URL=http://users:8080 "${admin[@]}"
   run_service desafio5-gateway "$IMAGE_PREFIX/svc-gateway" --network desafio5-edge \
-    --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 \
+    --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "${admin[@]}" \
     ${RATE_LIMIT:+--env "RATE_LIMIT=$RATE_LIMIT"} ${RATE_BURST:+--env "RATE_BURST=$RATE_BURST"}
   join_network desafio5-internal desafio5-gateway
   wait_healthy "${names[@]}" desafio5-orders desafio5-gateway

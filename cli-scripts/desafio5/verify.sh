@@ -82,11 +82,28 @@ edge_cannot_reach() {
 # on the edge network (another bridge of this host) gives no answer in time.
 no_route_out() {
   local edge_ip code
-  edge_ip=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio5-edge").IPAddress}}' desafio5-gateway)
+  edge_ip=$(container_ip desafio5-gateway desafio5-edge)
   [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true && -n $edge_ip ]] || return 1
   code=$(URL_TO_PROBE="http://$edge_ip:8080/health" probe_exit docker exec desafio5-users)
   note "probe of the gateway's edge address $edge_ip from users: exit $code (4: no answer in time)"
   [[ $code == 4 ]]
+}
+
+# Each service's metrics (ADMIN_PORT 9090) answer at its address on the
+# internal network and nowhere else: the gateway's edge address refuses them
+# (probe exit 1), so a client on the edge network cannot read them.
+metrics_internal_only() {
+  local c internal edge code_internal code_edge ok=0
+  for c in desafio5-users desafio5-orders desafio5-gateway; do
+    internal=$(container_ip "$c" desafio5-internal)
+    code_internal=$(URL_TO_PROBE="http://$internal:9090/metrics" probe_exit docker exec "$c")
+    note "$c: metrics at its internal address $internal: exit $code_internal (0: answered 200)"
+    [[ $code_internal == 0 ]] || ok=1
+  done
+  edge=$(container_ip desafio5-gateway desafio5-edge)
+  code_edge=$(URL_TO_PROBE="http://$edge:9090/metrics" probe_exit docker exec desafio5-gateway)
+  note "desafio5-gateway: metrics at its edge address $edge: exit $code_edge (1: refused)"
+  [[ $ok == 0 && $code_edge == 1 ]]
 }
 
 # The gateway recreated with a low rate limit (up.sh takes RATE_LIMIT and
@@ -127,6 +144,7 @@ main() {
   check "only the gateway publishes a port" only_gateway_published
   check "from the edge network users is unreachable; from the gateway it answers" edge_cannot_reach
   check "the internal network is --internal: traffic from users to another network is dropped" no_route_out
+  check "metrics (port 9090) answer on the internal network only, not at the gateway's edge address" metrics_internal_only
   if (($(users_replicas | grep -c .) < 2)); then
     say "Adding a second users replica (USERS_REPLICAS=2)"
     USERS_REPLICAS=2 "$CLI_DIR/desafio5/up.sh"

@@ -58,6 +58,23 @@ public final class Config {
     /** Reads {@code PORT} and {@code ADMIN_PORT} now: a bad one stops the service before any slow start-up work. */
     public void requirePorts() {
         adminPort();
+        adminSubnet();
+    }
+
+    /**
+     * {@code ADMIN_SUBNET}: the address block of the network where {@code /metrics} is served
+     * (the container's address in it), or null to serve it on every address.
+     */
+    public IpBlock adminSubnet() {
+        String text = text("ADMIN_SUBNET", "").strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        IpBlock block = IpBlock.parse(text);
+        if (block == null) {
+            throw ConfigException.invalid("ADMIN_SUBNET", text, "a CIDR block such as 172.18.0.0/16");
+        }
+        return block;
     }
 
     /** {@code ADMIN_PORT}, default 9090: where {@code /metrics} is served, never the same as {@code PORT}. */

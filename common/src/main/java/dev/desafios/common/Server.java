@@ -63,7 +63,7 @@ public final class Server {
         int adminPort = port0 ? 0 : config.adminPort();
         Server server = start(port, router, resources);
         try {
-            server.admin = AdminServer.start(adminPort, router.metrics());
+            server.admin = AdminServer.start(adminPort, router.metrics(), config.adminSubnet());
         } catch (RuntimeException e) {
             server.stop();
             throw e;
@@ -98,7 +98,7 @@ public final class Server {
         return http.getAddress().getPort();
     }
 
-    /** The admin port actually bound ({@code /metrics}), or -1 when there is none. */
+    /** The admin port actually bound ({@code /metrics}), or -1 when there is none (yet). */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
     }

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.testing.TestHttp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,51 @@ class AdminServerTest {
         assertEquals(404, admin.get("/").statusCode());
         assertEquals(405, admin.send(admin.request("/metrics").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         assertEquals(404, http.get("/metrics").statusCode());
+    }
+
+    @Test
+    void adminSubnet_metricsOnlyOnTheAddressInIt() throws Exception {
+        Server loopbackOnly = Server.start(new Config(Map.of("ADMIN_SUBNET", "127.0.0.0/8")), true, router);
+        try {
+            assertEquals(200, new TestHttp(loopbackOnly.adminPort()).get("/metrics").statusCode());
+            List<InetAddress> others = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                    .filter(address -> !address.isLoopbackAddress()).toList();
+            for (InetAddress other : others) {
+                assertRefused(other, loopbackOnly.adminPort());
+            }
+        } finally {
+            loopbackOnly.stop();
+        }
+    }
+
+    @Test
+    void adminSubnetWithNoAddressHereYet_servicePortAnswers_metricsWait() throws Exception {
+        // 198.51.100.0/24 is for documentation: no machine has an address in it.
+        Server waiting = Server.start(new Config(Map.of("ADMIN_SUBNET", "198.51.100.0/24")), true, router);
+        try {
+            Thread.sleep(300);
+            assertEquals(-1, waiting.adminPort());
+            assertEquals(204, new TestHttp(waiting.port()).get("/items/1").statusCode());
+        } finally {
+            waiting.stop();
+        }
+    }
+
+    @Test
+    void adminSubnetNotABlock_refusedNamingIt() {
+        var e = assertThrows(Config.ConfigException.class,
+                () -> new Config(Map.of("ADMIN_SUBNET", "internal")).requirePorts());
+
+        assertTrue(e.getMessage().contains("ADMIN_SUBNET"), e.getMessage());
+    }
+
+    private static void assertRefused(InetAddress address, int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 1000);
+            throw new AssertionError("the admin port answered on " + address);
+        } catch (IOException refused) {
+            // not listening there
+        }
     }
 
     @Test

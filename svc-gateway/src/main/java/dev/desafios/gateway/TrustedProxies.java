@@ -1,11 +1,9 @@
 package dev.desafios.gateway;
 
 import dev.desafios.common.Config;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.desafios.common.IpBlock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * {@code TRUSTED_PROXIES}: the proxies in front of the gateway, as addresses or CIDR blocks
@@ -14,33 +12,11 @@ import java.util.regex.Pattern;
  * address, since a client can write anything there.
  */
 final class TrustedProxies {
-    /** An IPv4 or IPv6 literal: never a name, which would make a lookup of something a client wrote. */
-    private static final Pattern LITERAL = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}");
     private static final int MAX_ENTRIES = 20;
 
-    private record Block(byte[] network, int bits) {
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int whole = bits / 8;
-            for (int i = 0; i < whole; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[whole] & mask) == (network[whole] & mask);
-        }
-    }
+    private final List<IpBlock> blocks;
 
-    private final List<Block> blocks;
-
-    private TrustedProxies(List<Block> blocks) {
+    private TrustedProxies(List<IpBlock> blocks) {
         this.blocks = blocks;
     }
 
@@ -52,10 +28,10 @@ final class TrustedProxies {
     /** Reads {@code TRUSTED_PROXIES} ({@code 10.0.0.5, 172.18.0.0/16, fd00::/8}); a bad entry stops the service. */
     static TrustedProxies from(Config config) {
         String text = config.text("TRUSTED_PROXIES", "").strip();
-        var blocks = new ArrayList<Block>();
+        var blocks = new ArrayList<IpBlock>();
         if (!text.isEmpty()) {
             for (String entry : text.split(",")) {
-                Block block = block(entry.strip());
+                IpBlock block = IpBlock.parse(entry.strip());
                 if (block == null) {
                     throw Config.ConfigException.invalid("TRUSTED_PROXIES", text,
                             "IP addresses or CIDR blocks separated by commas, such as 10.0.0.5, 172.18.0.0/16");
@@ -66,40 +42,11 @@ final class TrustedProxies {
         return new TrustedProxies(List.copyOf(blocks));
     }
 
-    private static Block block(String entry) {
-        int slash = entry.indexOf('/');
-        byte[] address = literal(slash < 0 ? entry : entry.substring(0, slash));
-        if (address == null) {
-            return null;
-        }
-        int max = address.length * 8;
-        if (slash < 0) {
-            return new Block(address, max);
-        }
-        String bits = entry.substring(slash + 1);
-        if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > max) {
-            return null;
-        }
-        return new Block(address, Integer.parseInt(bits));
-    }
-
-    /** The bytes of an IP literal, or null for anything else (names are never looked up). */
-    static byte[] literal(String text) {
-        if (text == null || !LITERAL.matcher(text).matches() || (text.indexOf(':') < 0 && !text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}"))) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(text).getAddress();
-        } catch (UnknownHostException | SecurityException e) {
-            return null;
-        }
-    }
-
     boolean isTrusted(String address) {
         if (blocks.isEmpty()) {
             return false;
         }
-        byte[] bytes = literal(address);
+        byte[] bytes = IpBlock.literal(address);
         return bytes != null && blocks.stream().anyMatch(block -> block.contains(bytes));
     }
 
@@ -137,7 +84,7 @@ final class TrustedProxies {
         var entries = new ArrayList<String>();
         for (String part : header.split(",", -1)) {
             String entry = part.strip();
-            if (literal(entry) == null || entries.size() == MAX_ENTRIES) {
+            if (IpBlock.literal(entry) == null || entries.size() == MAX_ENTRIES) {
                 return List.of();
             }
             entries.add(entry);
