@@ -114,9 +114,21 @@ audit_challenge5() {
   fi
   local c
   for c in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
-    [[ $c == desafio5-gateway || -z $(docker port "$c") ]] || finding "$c" "publishes a port (only the gateway may)"
+    d5_published_as_allowed "$c" ||
+      finding "$c" "publishes $(docker port "$c" | paste -sd ' ') (only the gateway may, and Prometheus its own port)"
   done
+  audit_challenge5_prometheus
   audit_challenge5_databases
+}
+
+# Observed: Prometheus is on the internal network (to scrape) and its own
+# desafio5-observe bridge (its UI), on no data network and nothing else.
+audit_challenge5_prometheus() {
+  running desafio5-prometheus || return 0
+  local networks
+  networks=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{println $name}}{{end}}' desafio5-prometheus | sort | paste -sd ' ')
+  [[ $networks == 'desafio5-internal desafio5-observe' ]] ||
+    finding desafio5-prometheus "on the networks $networks (expected desafio5-internal desafio5-observe)"
 }
 
 # Database per service: each database on its own --internal network, joined

@@ -63,6 +63,7 @@ D3_PORT=${D3_PORT:-8083}
 D4_PORT=${D4_PORT:-8084}
 D4_ORDERS_PORT=${D4_ORDERS_PORT:-8085}
 D5_PORT=${D5_PORT:-8080}
+D5_PROMETHEUS_PORT=${D5_PROMETHEUS_PORT:-9090}
 
 # The scripts' folder of a challenge: 1..5, or swarm (challenges 3 and 5 on Docker Swarm).
 challenge_dir() { if [[ $1 == swarm ]]; then echo "$CLI_DIR/swarm"; else echo "$CLI_DIR/desafio$1"; fi; }
@@ -191,11 +192,11 @@ join_network() {
   dkq network connect ${alias:+--alias "$alias"} "$network" "$name"
 }
 
-# Starts a hardened Java service container, or leaves it running when it
-# already runs the current image with the same options (a hash of them is its
-# label desafios.spec: a setting changed, such as RATE_LIMIT, recreates it):
-# `run_service NAME IMAGE [docker run options...]`.
-run_service() {
+# Starts a hardened container, or leaves it running when it already runs the
+# current image with the same options (a hash of them is its label
+# desafios.spec: a setting changed, such as RATE_LIMIT, recreates it):
+# `run_container NAME IMAGE [docker run options...]`.
+run_container() {
   local name=$1 image=$2 spec; shift 2
   spec=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
   if container_current "$name" "$image" && [[ $(docker inspect -f '{{index .Config.Labels "desafios.spec"}}' "$name") == "$spec" ]]; then
@@ -206,9 +207,17 @@ run_service() {
   dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" --label "desafios.spec=$spec" \
     "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
     --memory 256m --cpus 1 \
+    "$@" "$image"
+}
+
+# A Java service of the project: a hardened container with the image's own
+# health check: `run_service NAME IMAGE [docker run options...]`.
+run_service() {
+  local name=$1 image=$2; shift 2
+  run_container "$name" "$image" \
     --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s \
     --health-retries 3 --health-start-period 30s \
-    "$@" "$image"
+    "$@"
 }
 
 # True when the container runs (or is starting) on the image's current ID.
@@ -328,6 +337,18 @@ db_reach() {
   ip=$(container_ip "$db" "$network")
   [[ -n $ip ]] || { echo none; return; }
   URL_TO_PROBE="http://$ip:5432/" probe_exit docker exec "$from"
+}
+
+# Challenge 5 publishes the gateway on $BIND_ADDRESS:$D5_PORT and, observed,
+# Prometheus on $BIND_ADDRESS:$D5_PROMETHEUS_PORT; any other container nothing.
+# True when the container publishes exactly what it may: `d5_published_as_allowed NAME`.
+d5_published_as_allowed() {
+  local expected=''
+  case $1 in
+    desafio5-gateway) expected="8080/tcp -> $BIND_ADDRESS:$D5_PORT" ;;
+    desafio5-prometheus) expected="9090/tcp -> $BIND_ADDRESS:$D5_PROMETHEUS_PORT" ;;
+  esac
+  [[ $(docker port "$1") == "$expected" ]]
 }
 
 # GETs the URL N times and prints which replicas answered (X-Served-By); true

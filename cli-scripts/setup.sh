@@ -98,10 +98,11 @@ setup_base_images() {
   say "Base images: Java $JAVA_BASE_IMAGE, PostgreSQL $POSTGRES_IMAGE, Redis $REDIS_IMAGE, nginx $NGINX_IMAGE"
 }
 
-# The air-gapped stand-in of each official image (the node's and the registry's only for the cluster).
+# The air-gapped stand-in of each official image (the node's and the registry's only for the
+# cluster, Prometheus only for challenge 5 observed).
 declare -A AIRGAP_IMAGE=([jre]=desafios/airgap-jre:25 [postgres]=desafios/airgap-postgres:15
   [redis]=desafios/airgap-redis:7 [nginx]=desafios/airgap-nginx:1
-  [dind]=desafios/airgap-dind:20 [registry]=desafios/airgap-registry:2)
+  [dind]=desafios/airgap-dind:20 [registry]=desafios/airgap-registry:2 [prometheus]=desafios/airgap-prometheus:2)
 
 # pick_image VARIABLE OFFICIAL AIRGAP_NAME: sets and exports VARIABLE.
 pick_image() {

@@ -92,6 +92,20 @@ challenge() {
   "$dir/down.sh" --volumes || record fail "challenge $n down"
 }
 
+# Challenge 5 again, observed (OBSERVE=1): Prometheus joins, the audit allows
+# its one published port, and verify proves it scrapes every service.
+challenge_observed() {
+  local dir=$CLI_DIR/desafio5
+  if OBSERVE=1 "$dir/up.sh"; then
+    record pass "challenge 5 observed up"
+    if "$CLI_DIR/audit.sh" 5; then record pass "challenge 5 observed audit"; else record fail "challenge 5 observed audit"; fi
+    OBSERVE=1 "$dir/verify.sh" || record fail "challenge 5 observed verify exited non-zero"
+  else
+    record fail "challenge 5 observed up"
+  fi
+  "$dir/down.sh" --volumes || record fail "challenge 5 observed down"
+}
+
 cluster_gone() {
   local left
   left=$(docker ps -a --filter label=desafios.challenge=cluster --format '{{.Names}}'
@@ -130,6 +144,7 @@ main() {
     "$CLI_DIR/verify-images.sh" || record fail "verify-images exited non-zero"
     local n
     for n in "${CHALLENGES[@]}"; do challenge "$n"; done
+    challenge_observed
     for n in 1 2 3 5; do
       "$CLI_DIR/faults/desafio$n.sh" || record fail "fault suite of challenge $n exited non-zero"
       "$CLI_DIR/desafio$n/down.sh" --volumes >/dev/null 2>&1 || true

@@ -9,11 +9,16 @@
 # starts N users containers under the one alias users, all on the one users
 # database. RATE_LIMIT and RATE_BURST, when set, go to the gateway (its
 # requests a second per client address, and the burst; docs/gateway.md).
+# OBSERVE=1 adds desafio5-prometheus, which scrapes every service's metrics on
+# the internal network; its UI on $BIND_ADDRESS:$D5_PROMETHEUS_PORT (9090;
+# observe-lib.sh, docs/metrics.md); without it, a Prometheus left running goes.
 # Passwords are generated on the first run into files outside git.
 # Idempotent. Leaves the networks, volumes, secrets and containers.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+# shellcheck source=observe-lib.sh
+source "$CLI_DIR/desafio5/observe-lib.sh"
 CHALLENGE=5
 USERS_REPLICAS=${USERS_REPLICAS:-2}
 SECRETS=$(secrets_dir 5)
@@ -73,6 +78,12 @@ main() {
     ${RATE_LIMIT:+--env "RATE_LIMIT=$RATE_LIMIT"} ${RATE_BURST:+--env "RATE_BURST=$RATE_BURST"}
   join_network desafio5-internal desafio5-gateway
   wait_healthy "${names[@]}" desafio5-orders desafio5-gateway
+  if [[ ${OBSERVE:-0} == 1 ]]; then
+    prometheus_up
+    say "Prometheus: $PROMETHEUS_URL/graph (OBSERVE=1)"
+  elif running "$PROMETHEUS_NAME"; then
+    prometheus_down
+  fi
   say "Challenge 5 is up: curl http://$BIND_ADDRESS:$D5_PORT/api/users/1/orders"
 }
 

@@ -6,12 +6,18 @@
 # rate limit (recreated with RATE_LIMIT=1 RATE_BURST=5: 429 past the burst);
 # and, database per service (databases.sh): replicas agree through their one
 # database, each database is reached by its own service only, and the data
-# survives down.sh then up.sh.
+# survives down.sh then up.sh. Observed (OBSERVE=1, or Prometheus running):
+# every Prometheus target is up and it counts the gateway's requests.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=databases.sh
 source "$(dirname "${BASH_SOURCE[0]}")/databases.sh"
+# shellcheck source=observe-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/observe-lib.sh"
+# Observed when asked, or when up.sh was: the up.sh runs below keep it so.
+OBSERVE=${OBSERVE:-$(running "$PROMETHEUS_NAME" && echo 1 || echo 0)}
+export OBSERVE
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
 RUN_ID="verify-$$-$RANDOM"
@@ -61,7 +67,7 @@ unreadable_stop_at_the_edge() {
 only_gateway_published() {
   local name
   for name in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
-    [[ $name == desafio5-gateway || -z $(docker port "$name") ]] || { err "$name publishes a port"; return 1; }
+    d5_published_as_allowed "$name" || { err "$name publishes $(docker port "$name" | paste -sd ' ')"; return 1; }
   done
 }
 
@@ -141,7 +147,7 @@ main() {
   check "the request id reached the gateway, orders and users (in their logs)" request_id_propagated
   check "bodies users and orders cannot read (gzip, br, deflate; utf-16, ISO-8859-1) are 415 problems at the gateway and never reach them; a required null is refused saying null" \
     unreadable_stop_at_the_edge
-  check "only the gateway publishes a port" only_gateway_published
+  check "only the gateway publishes a port (and Prometheus its own, when observed)" only_gateway_published
   check "from the edge network users is unreachable; from the gateway it answers" edge_cannot_reach
   check "the internal network is --internal: traffic from users to another network is dropped" no_route_out
   check "metrics (port 9090) answer on the internal network only, not at the gateway's edge address" metrics_internal_only
@@ -165,6 +171,10 @@ main() {
   check "past the burst, 429 problems with Retry-After; /health answers; served again once it refills" rate_limit_holds
   say "The gateway recreated with its default limit"
   USERS_REPLICAS=$(users_replicas --all | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
+  if [[ $OBSERVE == 1 ]]; then
+    check "Prometheus scrapes every service: each target up in /api/v1/targets" retry 60 0.5 prometheus_targets_up
+    check "Prometheus counts the gateway's requests just sent, and their rate" prometheus_counts_traffic
+  fi
   checks_done "Challenge 5"
 }
 

@@ -2,6 +2,9 @@ package dev.desafios.common;
 
 import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,12 +13,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The JDK's HttpServer on virtual threads, with server-side read timeouts, and a stop that
  * drains in-flight requests and then closes the service's resources (pools, loops).
  */
-public final class Server {
+public final class Server implements AutoCloseable {
     /** How long a stop waits for in-flight requests: well inside Docker's 10 s. */
     static final int DRAIN_SECONDS = 5;
     /**
@@ -42,6 +47,9 @@ public final class Server {
         setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));
     }
 
+    /** The protocols a TLS listener speaks: older ones have known weaknesses (RFC 8996). */
+    public static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final List<AutoCloseable> resources;
@@ -59,9 +67,17 @@ public final class Server {
      * on free ports when {@code port0}, for tests); the resources are closed on stop.
      */
     public static Server start(Config config, boolean port0, Router router, AutoCloseable... resources) {
-        int port = port0 ? 0 : config.port();
+        return start(config, port0 ? 0 : config.port(), port0, router, null, resources);
+    }
+
+    /**
+     * As {@link #start(Config, boolean, Router, AutoCloseable...)}, on {@code port} with TLS when
+     * {@code tls} is not null (TLS 1.3 and 1.2 only), its metrics on {@code ADMIN_PORT} (any free one when {@code port0}).
+     */
+    public static Server start(Config config, int port, boolean port0, Router router, SSLContext tls,
+            AutoCloseable... resources) {
         int adminPort = port0 ? 0 : config.adminPort();
-        Server server = start(port, router, resources);
+        Server server = start(port, router, tls, resources);
         try {
             server.admin = AdminServer.start(adminPort, router.metrics(), config.adminSubnet());
         } catch (RuntimeException e) {
@@ -77,20 +93,38 @@ public final class Server {
      * first server of the process starts, so every later server shares them.
      */
     public static Server start(int port, Router router, AutoCloseable... resources) {
+        return start(port, router, null, resources);
+    }
+
+    private static Server start(int port, Router router, SSLContext tls, AutoCloseable... resources) {
         setDefault("sun.net.httpserver.maxReqHeaderSize", String.valueOf(router.limits().jdkHeadSizeCap()));
         setDefault("sun.net.httpserver.maxReqHeaders", String.valueOf(router.limits().jdkHeaderNamesCap()));
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(port), 256);
+            HttpServer http = tls == null ? HttpServer.create(new InetSocketAddress(port), 256) : tlsServer(port, tls);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             // Exchanges are tracked until their head is read, so that slow heads can be cut under memory pressure.
             http.setExecutor(HeadGuard.guard(executor));
             http.createContext("/", router);
             http.start();
-            Log.info("listening", new JsonObject().add("port", http.getAddress().getPort()));
+            Log.info("listening", new JsonObject().add("port", http.getAddress().getPort()).add("tls", tls != null));
             return new Server(http, executor, List.of(resources));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on port " + port, e);
         }
+    }
+
+    /** An HTTPS server that speaks TLS 1.3 and 1.2 only, with the context's key and the JDK's default suites. */
+    private static HttpsServer tlsServer(int port, SSLContext tls) throws IOException {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(port), 256);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = tls.getDefaultSSLParameters();
+                parameters.setProtocols(TLS_PROTOCOLS);
+                params.setSSLParameters(parameters);
+            }
+        });
+        return https;
     }
 
     /** The port actually bound. */
@@ -134,6 +168,12 @@ public final class Server {
         }
         Log.info("stopped");
         Log.flush();
+    }
+
+    /** Stops as {@link #stop()} does: a server may be another server's resource. */
+    @Override
+    public void close() {
+        stop();
     }
 
     private static void setDefault(String property, String value) {

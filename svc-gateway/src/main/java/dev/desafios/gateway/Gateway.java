@@ -42,9 +42,7 @@ final class Gateway {
         request.route(Router.UNMATCHED);
         String path = SafePath.normalise(rawPath(request.exchange().getRequestURI()));
         if (path.equals("/health")) {
-            request.route("/health");
-            readOnly(request);
-            return health.handle(request);
+            return health(request);
         }
         String client = proxy.client(request);
         if (!client.equals(request.clientAddress())) {
@@ -72,6 +70,13 @@ final class Gateway {
             }
         }
         throw Problem.notFound("no service at " + Problem.quote(path) + "; the gateway serves /api/users and /api/orders");
+    }
+
+    /** {@code GET /health}: the gateway's own health and its upstreams' ({@link GatewayHealth}). */
+    Response health(Request request) {
+        request.route("/health");
+        readOnly(request);
+        return health.handle(request);
     }
 
     /**

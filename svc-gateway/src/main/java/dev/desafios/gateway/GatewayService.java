@@ -44,7 +44,19 @@ public final class GatewayService {
             router.route(method, "{path:/.*}", gateway::handle);
         }
         var healthChecks = HealthChecks.every(settings.healthInterval(), List.of(users, orders));
-        return Server.start(config, port0, router, healthChecks, client);
+        GatewayTls tls = GatewayTls.from(config);
+        if (tls == null) {
+            return Server.start(config, port0, router, healthChecks, client);
+        }
+        // TLS on TLS_PORT; the plain port redirects there (its own router: a 308 counts nowhere).
+        var redirect = new TlsRedirect(tls.redirectPort(), gateway::health);
+        var plain = new Router(settings.maxBodyBytes(), config.limits().forProxy());
+        for (String method : Gateway.METHODS) {
+            plain.route(method, "{path:/.*}", redirect::handle);
+        }
+        Server plainServer = Server.start(port0 ? 0 : config.port(), plain);
+        return Server.start(config, port0 ? 0 : tls.port(), port0, router, tls.context(),
+                plainServer, healthChecks, client);
     }
 
     private static void setDefault(String property, String value) {
