@@ -64,6 +64,7 @@ D4_PORT=${D4_PORT:-8084}
 D4_ORDERS_PORT=${D4_ORDERS_PORT:-8085}
 D5_PORT=${D5_PORT:-8080}
 D5_PROMETHEUS_PORT=${D5_PROMETHEUS_PORT:-9090}
+D5_TLS_PORT=${D5_TLS_PORT:-8443}
 
 # The scripts' folder of a challenge: 1..5, or swarm (challenges 3 and 5 on Docker Swarm).
 challenge_dir() { if [[ $1 == swarm ]]; then echo "$CLI_DIR/swarm"; else echo "$CLI_DIR/desafio$1"; fi; }
@@ -263,12 +264,14 @@ wait_healthy() {
 
 # One HTTP call with curl, bounded in time; sets HTTP_STATUS, HTTP_SECONDS,
 # HTTP_BODY and HTTP_HEADERS: `http GET http://127.0.0.1:8081/ [curl options...]`.
+# HTTP_OPTIONS are curl options for every call (a CA to trust, say).
+HTTP_OPTIONS=()
 http() {
   local method=$1 url=$2; shift 2
   local body_file headers_file outcome
   body_file=$(mktemp) headers_file=$(mktemp)
   outcome=$(curl -s -X "$method" -o "$body_file" -D "$headers_file" -w '%{http_code} %{time_total}' \
-    --connect-timeout 3 --max-time 10 "$@" "$url") || true
+    --connect-timeout 3 --max-time 10 "${HTTP_OPTIONS[@]}" "$@" "$url") || true
   read -r HTTP_STATUS HTTP_SECONDS <<<"${outcome:-000 10}"
   HTTP_BODY=$(<"$body_file") HTTP_HEADERS=$(<"$headers_file")
   rm -f "$body_file" "$headers_file"
@@ -339,16 +342,21 @@ db_reach() {
   URL_TO_PROBE="http://$ip:5432/" probe_exit docker exec "$from"
 }
 
-# Challenge 5 publishes the gateway on $BIND_ADDRESS:$D5_PORT and, observed,
-# Prometheus on $BIND_ADDRESS:$D5_PROMETHEUS_PORT; any other container nothing.
+# Challenge 5 publishes the gateway on $BIND_ADDRESS:$D5_PORT (and, over TLS,
+# :$D5_TLS_PORT) and, observed, Prometheus on $BIND_ADDRESS:$D5_PROMETHEUS_PORT;
+# any other container nothing.
 # True when the container publishes exactly what it may: `d5_published_as_allowed NAME`.
 d5_published_as_allowed() {
   local expected=''
   case $1 in
-    desafio5-gateway) expected="8080/tcp -> $BIND_ADDRESS:$D5_PORT" ;;
+    desafio5-gateway)
+      expected="8080/tcp -> $BIND_ADDRESS:$D5_PORT"
+      ! docker inspect -f '{{json .HostConfig.PortBindings}}' "$1" | grep -q '"8443/tcp"' ||
+        expected+=$'\n'"8443/tcp -> $BIND_ADDRESS:$D5_TLS_PORT"
+      ;;
     desafio5-prometheus) expected="9090/tcp -> $BIND_ADDRESS:$D5_PROMETHEUS_PORT" ;;
   esac
-  [[ $(docker port "$1") == "$expected" ]]
+  [[ $(docker port "$1" | sort) == "$(sort <<<"$expected" | sed '/^$/d')" ]]
 }
 
 # GETs the URL N times and prints which replicas answered (X-Served-By); true

@@ -92,18 +92,21 @@ challenge() {
   "$dir/down.sh" --volumes || record fail "challenge $n down"
 }
 
-# Challenge 5 again, observed (OBSERVE=1): Prometheus joins, the audit allows
-# its one published port, and verify proves it scrapes every service.
+# Challenge 5 again, observed and over HTTPS (OBSERVE=1 GATEWAY_TLS=1):
+# Prometheus joins, the gateway terminates TLS, the audit allows their ports,
+# and verify proves both as well as everything it proves plain.
 challenge_observed() {
   local dir=$CLI_DIR/desafio5
-  if OBSERVE=1 "$dir/up.sh"; then
+  export OBSERVE=1 GATEWAY_TLS=1
+  if "$dir/up.sh"; then
     record pass "challenge 5 observed up"
     if "$CLI_DIR/audit.sh" 5; then record pass "challenge 5 observed audit"; else record fail "challenge 5 observed audit"; fi
-    OBSERVE=1 "$dir/verify.sh" || record fail "challenge 5 observed verify exited non-zero"
+    "$dir/verify.sh" || record fail "challenge 5 observed verify exited non-zero"
   else
     record fail "challenge 5 observed up"
   fi
   "$dir/down.sh" --volumes || record fail "challenge 5 observed down"
+  unset OBSERVE GATEWAY_TLS
 }
 
 cluster_gone() {

@@ -22,7 +22,8 @@ CLUSTER_API_PORT=${CLUSTER_API_PORT:-8073}   # the entry, for svc-api (challenge
 # Root-only state outside git: the CA, the registry's certificate, key,
 # htpasswd and password, and one folder per node for its engine's socket.
 CLUSTER_STATE="$STATE_DIR/cluster"
-CLUSTER_CA_DIR="$CLUSTER_STATE/ca"
+# The project's CA (ca-lib.sh), shared with the gateway's HTTPS.
+CLUSTER_CA_DIR="$STATE_DIR/ca"
 REGISTRY_STATE="$CLUSTER_STATE/registry"
 REGISTRY_PASSWORD_FILE="$REGISTRY_STATE/password"
 # The Docker client config holding the registry login (root-only, never ~/.docker).

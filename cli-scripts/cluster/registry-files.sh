@@ -6,52 +6,21 @@
 # container mounts (a replaced file is not seen through a bind mount).
 # Sourced by registry-lib.sh; defines functions only.
 
-# The CA: an EC P-256 key and a self-signed certificate that may sign servers only.
+# The CA: the project's (ca-lib.sh), shared with the gateway's HTTPS.
 registry_ca() {
-  if [[ -s $REGISTRY_CA_KEY && -s $REGISTRY_CA_CERT ]]; then note "CA kept: $REGISTRY_CA_CERT"; return 0; fi
-  install -d -m 0700 "$CLUSTER_STATE" "$CLUSTER_CA_DIR"
-  local cmd=(openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 825
-    -subj "/CN=desafios cluster CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0"
-    -addext "keyUsage=critical,keyCertSign,cRLSign" -keyout "$REGISTRY_CA_KEY" -out "$REGISTRY_CA_CERT")
-  show "${cmd[@]}"
-  (umask 077 && "${cmd[@]}" 2>/dev/null) || die "openssl could not make the CA in $CLUSTER_CA_DIR"
-  chmod 0400 "$REGISTRY_CA_KEY"
-  chmod 0444 "$REGISTRY_CA_CERT"
-  REGISTRY_FILES_CHANGED=1
+  CA_WROTE=0
+  ca_ensure
+  ((CA_WROTE == 0)) || REGISTRY_FILES_CHANGED=1
 }
 
 # The server certificate: the registry's name, its address and 127.0.0.1 as
 # subject alternative names, signed by the CA; the key readable by the
 # registry's uid only. Made again when it no longer matches the CA or its key.
 registry_server_cert() {
-  if [[ -s $REGISTRY_CERT && -s $REGISTRY_KEY ]] &&
-    openssl verify -CAfile "$REGISTRY_CA_CERT" "$REGISTRY_CERT" >/dev/null 2>&1 &&
-    [[ $(openssl x509 -noout -pubkey -in "$REGISTRY_CERT") == "$(openssl pkey -pubout -in "$REGISTRY_KEY" 2>/dev/null)" ]]; then
-    note "server certificate kept: $REGISTRY_CERT"
-    return 0
-  fi
-  install -d -m 0700 "$REGISTRY_STATE"
-  local work ext="subjectAltName=DNS:$REGISTRY_NAME,IP:127.0.0.1,IP:$REGISTRY_IP"
-  work=$(mktemp -d)
-  printf '%s\n' "$ext" 'extendedKeyUsage=serverAuth' 'keyUsage=critical,digitalSignature' \
-    'basicConstraints=CA:FALSE' >"$work/ext"
-  show openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$REGISTRY_NAME" \
-    -keyout "$REGISTRY_KEY" -out registry.csr
-  show openssl x509 -req -in registry.csr -CA "$REGISTRY_CA_CERT" -CAkey "$REGISTRY_CA_KEY" -days 825 \
-    -extfile registry.ext -out "$REGISTRY_CERT"
-  note "registry.ext: $ext"
-  if ! (umask 077 &&
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$REGISTRY_NAME" \
-      -keyout "$work/key" -out "$work/csr" 2>/dev/null &&
-    openssl x509 -req -in "$work/csr" -CA "$REGISTRY_CA_CERT" -CAkey "$REGISTRY_CA_KEY" -sha256 -days 825 \
-      -set_serial "0x$(openssl rand -hex 16)" -extfile "$work/ext" -out "$work/crt" 2>/dev/null); then
-    rm -rf "$work"
-    die "openssl could not make the registry's certificate"
-  fi
-  install -m 0400 -o "$(registry_uid)" -g "$(registry_uid)" "$work/key" "$REGISTRY_KEY"
-  install -m 0444 "$work/crt" "$REGISTRY_CERT"
-  rm -rf "$work"
-  REGISTRY_FILES_CHANGED=1
+  CA_WROTE=0
+  ca_issue "$REGISTRY_NAME" "DNS:$REGISTRY_NAME,IP:127.0.0.1,IP:$REGISTRY_IP" "$(registry_uid)" \
+    "$REGISTRY_KEY" "$REGISTRY_CERT"
+  ((CA_WROTE == 0)) || REGISTRY_FILES_CHANGED=1
 }
 
 # The password (made once, root-only) and its bcrypt htpasswd entry, rewritten

@@ -26,13 +26,16 @@
 #
 # What up leaves: the container desafios-registry (192.168.213.10, no
 # published port), the volume desafios-registry-data, root-only files under
-# $STATE_DIR/cluster (ca/, registry/), one marked line in /etc/hosts (the host
+# $STATE_DIR/cluster (registry/) and the project's CA in $STATE_DIR/ca, one marked line in /etc/hosts (the host
 # resolves desafios-registry for Jib and its engine) and the host engine's
 # trust in /etc/docker/certs.d/desafios-registry:5000/ca.crt.
 
+# shellcheck source=../ca-lib.sh
+source "$CLI_DIR/ca-lib.sh"
+
 REGISTRY_VOLUME=desafios-registry-data
-REGISTRY_CA_KEY="$CLUSTER_CA_DIR/ca.key"
-REGISTRY_CA_CERT="$CLUSTER_CA_DIR/ca.crt"
+REGISTRY_CA_KEY="$PROJECT_CA_KEY"
+REGISTRY_CA_CERT="$PROJECT_CA_CERT"
 REGISTRY_CERT="$REGISTRY_STATE/registry.crt"
 REGISTRY_KEY="$REGISTRY_STATE/registry.key"
 REGISTRY_HTPASSWD="$REGISTRY_STATE/htpasswd"
@@ -197,6 +200,7 @@ registry_down() {
   fi
   [[ ${1:-} == --volumes ]] || { note "data and state kept (--volumes removes them)"; return 0; }
   remove_volumes "$REGISTRY_VOLUME"
-  show rm -rf "$REGISTRY_STATE" "$CLUSTER_CA_DIR" "$REGISTRY_DIGESTS"
-  rm -rf "$REGISTRY_STATE" "$CLUSTER_CA_DIR" "$REGISTRY_DIGESTS"
+  # The CA is the project's (the gateway's HTTPS uses it too): clean.sh removes it.
+  show rm -rf "$REGISTRY_STATE" "$REGISTRY_DIGESTS"
+  rm -rf "$REGISTRY_STATE" "$REGISTRY_DIGESTS"
 }

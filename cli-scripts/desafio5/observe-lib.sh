@@ -84,12 +84,13 @@ prometheus_value() {
 }
 
 # The gateway's request count, as Prometheus scraped it, grows by the GETs
-# just sent, and its request rate over the last minute is above zero.
+# just sent to $GW (verify's gateway URL), and its request rate over the last
+# minute is above zero.
 PROMETHEUS_GETS=30
 prometheus_counts_traffic() {
   local count='sum(http_requests_total{job="gateway",route="/api/users/**"})' before after rate i
   before=$(prometheus_value "$count")
-  for ((i = 0; i < PROMETHEUS_GETS; i++)); do curl -s -o /dev/null --max-time 5 "http://$BIND_ADDRESS:$D5_PORT/api/users/1"; done
+  for ((i = 0; i < PROMETHEUS_GETS; i++)); do http GET "$GW/api/users/1"; done
   retry 40 0.5 counted_since "$count" "${before:-0}" || true
   after=$(prometheus_value "$count")
   rate=$(prometheus_value 'sum(rate(http_requests_total{job="gateway"}[1m]))')

@@ -9,6 +9,9 @@
 # starts N users containers under the one alias users, all on the one users
 # database. RATE_LIMIT and RATE_BURST, when set, go to the gateway (its
 # requests a second per client address, and the burst; docs/gateway.md).
+# GATEWAY_TLS=1 makes the gateway terminate TLS on $BIND_ADDRESS:$D5_TLS_PORT
+# (8443) with a certificate of the project's CA, its plain port a redirect
+# (tls-lib.sh, docs/gateway.md).
 # OBSERVE=1 adds desafio5-prometheus, which scrapes every service's metrics on
 # the internal network; its UI on $BIND_ADDRESS:$D5_PROMETHEUS_PORT (9090;
 # observe-lib.sh, docs/metrics.md); without it, a Prometheus left running goes.
@@ -19,6 +22,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=observe-lib.sh
 source "$CLI_DIR/desafio5/observe-lib.sh"
+# shellcheck source=tls-lib.sh
+source "$CLI_DIR/desafio5/tls-lib.sh"
 CHALLENGE=5
 USERS_REPLICAS=${USERS_REPLICAS:-2}
 SECRETS=$(secrets_dir 5)
@@ -60,6 +65,11 @@ main() {
   ensure_images svc-users svc-orders svc-gateway
   say "Challenge 5: users ($USERS_REPLICAS) and orders, each with its own PostgreSQL, behind the gateway"
   port_free "$D5_PORT" D5_PORT desafio5-gateway
+  local tls=()
+  if [[ ${GATEWAY_TLS:-0} == 1 ]]; then
+    port_free "$D5_TLS_PORT" D5_TLS_PORT desafio5-gateway
+    mapfile -t tls < <(gateway_tls_options)
+  fi
   ensure_network desafio5-edge
   ensure_network desafio5-internal --internal
   databases_up
@@ -75,7 +85,7 @@ main() {
   run_backend desafio5-orders orders svc-orders orders --env USERS_URL=http://users:8080 "${admin[@]}"
   run_service desafio5-gateway "$IMAGE_PREFIX/svc-gateway" --network desafio5-edge \
     --publish "$BIND_ADDRESS:$D5_PORT:8080" --env USERS_URL=http://users:8080 --env ORDERS_URL=http://orders:8080 "${admin[@]}" \
-    ${RATE_LIMIT:+--env "RATE_LIMIT=$RATE_LIMIT"} ${RATE_BURST:+--env "RATE_BURST=$RATE_BURST"}
+    ${RATE_LIMIT:+--env "RATE_LIMIT=$RATE_LIMIT"} ${RATE_BURST:+--env "RATE_BURST=$RATE_BURST"} "${tls[@]}"
   join_network desafio5-internal desafio5-gateway
   wait_healthy "${names[@]}" desafio5-orders desafio5-gateway
   if [[ ${OBSERVE:-0} == 1 ]]; then
@@ -84,7 +94,12 @@ main() {
   elif running "$PROMETHEUS_NAME"; then
     prometheus_down
   fi
-  say "Challenge 5 is up: curl http://$BIND_ADDRESS:$D5_PORT/api/users/1/orders"
+  if ((${#tls[@]})); then
+    say "Challenge 5 is up over HTTPS: curl --cacert $PROJECT_CA_CERT $TLS_URL/api/users/1/orders" \
+      "(localhost is $BIND_ADDRESS here; plain http://$BIND_ADDRESS:$D5_PORT/ redirects there)"
+  else
+    say "Challenge 5 is up: curl http://$BIND_ADDRESS:$D5_PORT/api/users/1/orders"
+  fi
 }
 
 main "$@"

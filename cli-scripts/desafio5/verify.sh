@@ -7,7 +7,9 @@
 # and, database per service (databases.sh): replicas agree through their one
 # database, each database is reached by its own service only, and the data
 # survives down.sh then up.sh. Observed (OBSERVE=1, or Prometheus running):
-# every Prometheus target is up and it counts the gateway's requests.
+# every Prometheus target is up and it counts the gateway's requests. Over TLS
+# (GATEWAY_TLS=1, or the gateway terminating it): every check goes over HTTPS,
+# and the TLS checks of tls-lib.sh.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -15,11 +17,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/databases.sh"
 # shellcheck source=observe-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/observe-lib.sh"
-# Observed when asked, or when up.sh was: the up.sh runs below keep it so.
+# shellcheck source=tls-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tls-lib.sh"
+# Observed, over TLS: when asked, or when up.sh made it so; the up.sh runs below keep it so.
 OBSERVE=${OBSERVE:-$(running "$PROMETHEUS_NAME" && echo 1 || echo 0)}
-export OBSERVE
+GATEWAY_TLS=${GATEWAY_TLS:-$(gateway_tls_on && echo 1 || echo 0)}
+export OBSERVE GATEWAY_TLS
+if [[ $GATEWAY_TLS == 1 ]]; then
+  # Every request of the checks over HTTPS, trusting the project's CA alone.
+  HTTP_OPTIONS=(--resolve "localhost:$D5_TLS_PORT:$BIND_ADDRESS" --cacert "$PROJECT_CA_CERT")
+fi
 
 GW="http://$BIND_ADDRESS:$D5_PORT"
+[[ $GATEWAY_TLS != 1 ]] || GW=$TLS_URL
 RUN_ID="verify-$$-$RANDOM"
 
 routes_work() {
@@ -171,6 +181,13 @@ main() {
   check "past the burst, 429 problems with Retry-After; /health answers; served again once it refills" rate_limit_holds
   say "The gateway recreated with its default limit"
   USERS_REPLICAS=$(users_replicas --all | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
+  if [[ $GATEWAY_TLS == 1 ]]; then
+    check "HTTPS: curl trusts the gateway through the project's CA alone" tls_serves
+    check "the plain port answers 308 to the same URL over https; its /health answers" tls_plain_redirects
+    check "plain HTTP sent to the TLS port gets no HTTP answer; the gateway stays healthy" tls_port_refuses_plain
+    check "a TLS 1.1 hello gets a protocol_version alert from the gateway" tls_old_protocols_refused
+    check "the key and its password are in no image file, setting or log line" tls_key_unexposed
+  fi
   if [[ $OBSERVE == 1 ]]; then
     check "Prometheus scrapes every service: each target up in /api/v1/targets" retry 60 0.5 prometheus_targets_up
     check "Prometheus counts the gateway's requests just sent, and their rate" prometheus_counts_traffic
