@@ -22,10 +22,11 @@ RUN_ID="$(date +%s)-$$"
 load_dir() { [[ -n $LOAD_DIR ]] || LOAD_DIR=$(mktemp -d); }
 load_cleanup() { [[ -z $LOAD_DIR ]] || { rm -f "$LOAD_DIR"/*.run; wait; rm -rf "$LOAD_DIR"; }; }
 
-# One "status seconds ct=content-type id=request-id at=time" line a GET into
-# $LOAD_DIR/NAME (the request id finds the request in the gateways' logs).
+# One "status seconds ct=content-type id=request-id at=time [detail=...]" line
+# a GET into $LOAD_DIR/NAME (the request id finds the request in the gateways'
+# logs; a problem's detail says who answered it and why).
 gets_start() {
-  local name=$1 url=$2 file at
+  local name=$1 url=$2 file at line
   load_dir
   file=$LOAD_DIR/$name
   : >"$file"
@@ -33,8 +34,10 @@ gets_start() {
   note "GETs through the entry in a loop: $url"
   while [[ -f $file.run ]]; do
     printf -v at '%(%T)T' -1
-    curl -s -o /dev/null -m 10 -w "%{http_code} %{time_total} ct=%{content_type} id=%header{x-request-id} at=$at\n" \
-      "$url" >>"$file" || true
+    line=$(curl -s -o "$file.body" -m 10 -w "%{http_code} %{time_total} ct=%{content_type} id=%header{x-request-id} at=$at" \
+      "$url") || true
+    [[ $line == 200* ]] || line+=" detail=$(json_string "$(head -c 2048 "$file.body" 2>/dev/null)" detail)"
+    printf '%s\n' "$line" >>"$file"
     sleep 0.05
   done &
 }
@@ -64,9 +67,9 @@ GET_OK='function ok() { return $1 == 200 || (bound != "" && $1 ~ statuses && $3 
 # Each failed GET (the first five), with what each gateway logged of it.
 gets_failures() {
   local name=$1 bound=$2 statuses=$3 status seconds ct id at n
-  while read -r status seconds ct id at; do
+  while read -r status seconds ct id at detail; do
     id=${id#id=}
-    note "failed: $status after $seconds s at ${at#at=} (${ct#ct=}), request id ${id:-none}"
+    note "failed: $status after $seconds s at ${at#at=} (${ct#ct=}), request id ${id:-none} ${detail#detail=}"
     [[ -n $id ]] || continue
     for n in 1 2 3; do
       node_docker "$n" ps -q --filter label=com.docker.swarm.service.name=swarm-gateway 2>/dev/null |
@@ -91,6 +94,9 @@ gets_tally() {
   codes=$(awk '{ print $1 }' "$LOAD_DIR/$name" | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $1, $2; sep = ", " }')
   MEASURED[$key]="$total GETs ($codes), $failed failed, slowest $slowest s"
   note "$key: ${MEASURED[$key]}"
+  # What answered the problems, and why: each distinct detail, counted.
+  grep -o ' detail=.*' "$LOAD_DIR/$name" | cut -c9- | sort | uniq -c | sort -rn | head -n 3 |
+    while read -r count detail; do note "  $count x: ${detail:-no detail}"; done
   gets_failures "$name" "$bound" "$statuses"
   ((total > 0 && failed == 0))
 }

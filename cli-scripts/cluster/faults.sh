@@ -15,6 +15,7 @@
 #     within 8 s meanwhile; once it is started, everything serves again (a
 #     503 or 504 problem within 8 s while it starts), the user and orders
 #     made before are there, and visits equal accesses.
+# `faults.sh [drain|member|leader|stores ...]` runs only those, in that order.
 # Leaves the cluster as it found it: three Ready managers, every service full.
 # Exits non-zero on any failure.
 set -Eeuo pipefail
@@ -214,10 +215,10 @@ serving_again() {
 
 kept() {
   local user=$1 order
-  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { err "user $user: $HTTP_STATUS"; return 1; }
+  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { err "user $user: $HTTP_STATUS $HTTP_BODY"; return 1; }
   for order in "$2" "$3"; do
     http GET "$GATEWAY_ENTRY/api/orders/$order" && status_is 200 && body_has "\"userId\":$user" ||
-      { err "order $order: $HTTP_STATUS"; return 1; }
+      { err "order $order: $HTTP_STATUS $HTTP_BODY"; return 1; }
   done
 }
 
@@ -228,13 +229,18 @@ main() {
     die "challenges 3 and 5 are not deployed on the cluster; run cluster/up.sh first"
   trap load_cleanup EXIT
   retry 240 0.5 services_full 1 || die "not every service is at its full count; see docker service ls on node 1"
-  fault_node_drained 2
-  whole_again
-  fault_member_killed
-  whole_again
-  fault_leader_killed
-  whole_again
-  fault_stores_node_stopped
+  local faults=("$@") fault
+  ((${#faults[@]})) || faults=(drain member leader stores)
+  for fault in "${faults[@]}"; do
+    case $fault in
+      drain) fault_node_drained 2 ;;
+      member) fault_member_killed ;;
+      leader) fault_leader_killed ;;
+      stores) fault_stores_node_stopped ;;
+      *) die "no fault called $fault (drain, member, leader, stores)" ;;
+    esac
+    [[ $fault == stores ]] || whole_again
+  done
   check "three Ready managers and a leader again, every service full" whole_again
   say "Measured (seconds after the drain, kill, stop or start)"
   local key

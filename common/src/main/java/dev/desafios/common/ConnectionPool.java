@@ -40,6 +40,12 @@ public final class ConnectionPool implements AutoCloseable {
         T apply(Connection connection) throws SQLException;
     }
 
+    /** Told how long each borrower waited for a connection, and whether it waited in vain. */
+    @FunctionalInterface
+    public interface WaitObserver {
+        void waited(double seconds, boolean timedOut);
+    }
+
     private record Idle(Connection connection, long sinceNanos) {
     }
 
@@ -58,6 +64,7 @@ public final class ConnectionPool implements AutoCloseable {
     /** Until when borrowers are answered at once (System.nanoTime), 0 while the database is reachable. */
     private volatile long unreachableUntil;
     private final AtomicBoolean retrying = new AtomicBoolean();
+    private volatile WaitObserver waits = (seconds, timedOut) -> { };
 
     /**
      * At most {@code maxSize} connections from the opener; a borrower waits at most
@@ -124,9 +131,32 @@ public final class ConnectionPool implements AutoCloseable {
         return state == null || state.startsWith("08") || state.matches("57P0[123]");
     }
 
-    private void acquirePermit() throws SQLException {
+    /** From now on, each borrower's wait for a connection is told to {@code observer} ({@link PoolMetrics}). */
+    public void observeWaits(WaitObserver observer) {
+        this.waits = observer;
+    }
+
+    /** Connections borrowed now. */
+    public int inUse() {
+        return maxSize - permits.availablePermits();
+    }
+
+    /** Open connections waiting to be borrowed. */
+    public int idleCount() {
+        lock.lock();
         try {
-            if (!permits.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void acquirePermit() throws SQLException {
+        long started = System.nanoTime();
+        try {
+            boolean acquired = permits.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            waits.waited((System.nanoTime() - started) / 1e9, !acquired);
+            if (!acquired) {
                 throw new SQLTransientConnectionException(
                         "all " + maxSize + " connections busy for " + borrowTimeout.toMillis() + " ms", "08001");
             }

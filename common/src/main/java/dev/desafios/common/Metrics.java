@@ -92,6 +92,28 @@ public final class Metrics {
         }
     }
 
+    /** A family of gauges, one per set of label values, each read from its own supplier. */
+    public static final class Gauges extends Family {
+        private final String[] labels;
+        private final Map<List<String>, DoubleSupplier> series = new ConcurrentHashMap<>();
+
+        Gauges(String name, String help, String[] labels) {
+            super(name, help, "gauge");
+            this.labels = labels;
+        }
+
+        /** The series of these label values reads {@code value}. */
+        public Gauges series(DoubleSupplier value, String... values) {
+            series.put(key(labels, values), value);
+            return this;
+        }
+
+        @Override
+        void writeSamples(StringBuilder out) {
+            series.forEach((values, value) -> sample(out, name, labels, values, null, null, value.getAsDouble()));
+        }
+    }
+
     /** A family of histograms with fixed buckets, one per set of label values. */
     public static final class Histogram extends Family {
         private final String[] labels;
@@ -155,6 +177,11 @@ public final class Metrics {
     /** A gauge read from {@code value} each time the metrics are written. */
     public void gauge(String name, String help, DoubleSupplier value) {
         register(new Gauge(checkedName(name), help, value));
+    }
+
+    /** A family of gauges with labels, each series read from a supplier of its own. */
+    public Gauges gauges(String name, String help, String... labels) {
+        return register(new Gauges(checkedName(name), help, checkedLabels(labels)));
     }
 
     /** A histogram family with these upper bounds (ascending; +Inf is added). */

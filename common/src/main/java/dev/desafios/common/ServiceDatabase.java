@@ -65,6 +65,13 @@ public final class ServiceDatabase implements AutoCloseable {
         health.check("postgres", () -> DatabasePools.answers(checks));
     }
 
+    /** Counts the request and check pools ({@link PoolMetrics}) in the service's metrics. */
+    public void addMetrics(Metrics metrics) {
+        var pools = PoolMetrics.in(metrics);
+        pools.watch("postgres-requests", requests);
+        pools.watch("postgres-checks", checks);
+    }
+
     @Override
     public void close() {
         requests.close();

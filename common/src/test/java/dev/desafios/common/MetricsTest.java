@@ -80,4 +80,19 @@ class MetricsTest {
         Metrics.Counter labelled = metrics.counter("two_total", "Two.", "a", "b");
         assertThrows(IllegalArgumentException.class, () -> labelled.inc("only one"));
     }
+
+    @Test
+    void gauges_eachSeriesReadFromItsOwnSupplier_whenWritten() {
+        var metrics = new Metrics();
+        var busy = new java.util.concurrent.atomic.AtomicInteger(3);
+        metrics.gauges("pool_connections", "Connections by state.", "pool", "state")
+                .series(busy::get, "a", "busy").series(() -> 7, "a", "idle");
+        busy.set(4);
+
+        String text = metrics.text();
+
+        assertTrue(text.contains("# TYPE pool_connections gauge\n"), text);
+        assertTrue(text.contains("pool_connections{pool=\"a\",state=\"busy\"} 4\n"), text);
+        assertTrue(text.contains("pool_connections{pool=\"a\",state=\"idle\"} 7\n"), text);
+    }
 }

@@ -37,6 +37,7 @@ public final class ApiService {
                 .route("HEAD", "/", api::hello)
                 .get("/visits", api::visits)
                 .get("/health", health::handle);
+        store.addMetrics(router.metrics());
         try {
             return Server.start(config, port0, router, store);
         } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Group commit: items submitted at the same time are written together, in batches, by a few
@@ -73,6 +74,8 @@ final class GroupCommit<T, R> implements AutoCloseable {
      * may do store work); while it answers false the writer takes nothing and asks again a
      * moment later.
      */
+    private volatile IntConsumer batchSizes = size -> { };
+
     GroupCommit(String name, int writerCount, int maxBatch, Duration queueWait, String stalled,
                 Function<List<T>, List<R>> writer, BooleanSupplier ready) {
         this.ready = ready;
@@ -168,7 +171,13 @@ final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
+    /** From now on, every batch's size is told to {@code sizes}. */
+    void observeBatchSizes(IntConsumer sizes) {
+        this.batchSizes = sizes;
+    }
+
     private void write(List<Pending<T, R>> batch) {
+        batchSizes.accept(batch.size());
         try {
             List<R> results = writer.apply(batch.stream().map(Pending::item).toList());
             for (int i = 0; i < batch.size(); i++) {

@@ -3,6 +3,8 @@ package dev.desafios.api;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Health;
+import dev.desafios.common.Metrics;
+import dev.desafios.common.PoolMetrics;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
 import java.sql.PreparedStatement;
@@ -43,6 +45,7 @@ final class PostgresRedisVisitStore implements VisitStore {
     private static final Duration COUNT_POLL = Duration.ofMillis(2);
     /** Most accesses in one transaction: enough for every connection of a loaded server. */
     private static final int MAX_BATCH = 64;
+    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64};
     /**
      * One batch writer: while it commits, the accesses that arrive wait and go together in its
      * next batch, so batches grow with the load. More writers split them (32 clients: 9.8k
@@ -177,6 +180,18 @@ final class PostgresRedisVisitStore implements VisitStore {
     @Override
     public void addChecks(Health health) {
         health.check("postgres", this::postgresUp).check("redis", this::redisUp);
+    }
+
+    /** Each pool's connections and waits, and the size of every batch the writer commits. */
+    @Override
+    public void addMetrics(Metrics metrics) {
+        var pools = PoolMetrics.in(metrics);
+        reads.measure(pools, "reads");
+        writes.measure(pools, "writer");
+        checks.measure(pools, "checks");
+        Metrics.Histogram sizes = metrics.histogram("visits_write_batch_size",
+                "Accesses written to PostgreSQL and Redis together, per batch (group commit).", BATCH_BUCKETS);
+        batches.observeBatchSizes(sizes::observe);
     }
 
     boolean postgresUp() {

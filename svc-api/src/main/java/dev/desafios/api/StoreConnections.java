@@ -1,6 +1,7 @@
 package dev.desafios.api;
 
 import dev.desafios.common.ConnectionPool;
+import dev.desafios.common.PoolMetrics;
 import redis.clients.jedis.JedisPool;
 
 /**
@@ -10,6 +11,12 @@ import redis.clients.jedis.JedisPool;
  * them (and {@code GET /} answered 503).
  */
 record StoreConnections(ConnectionPool postgres, JedisPool redis) implements AutoCloseable {
+    /** Counts both pools under {@code postgres-KIND} and {@code redis-KIND}. */
+    void measure(PoolMetrics metrics, String kind) {
+        metrics.watch("postgres-" + kind, postgres);
+        metrics.watch("redis-" + kind, redis::getNumActive, redis::getNumIdle);
+    }
+
     @Override
     public void close() {
         redis.close();

@@ -2,6 +2,7 @@ package dev.desafios.api;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Health;
+import dev.desafios.common.Metrics;
 
 /** Where visits are recorded: in memory alone, or PostgreSQL (accesses) plus Redis (the counter). */
 interface VisitStore extends AutoCloseable {
@@ -18,6 +19,10 @@ interface VisitStore extends AutoCloseable {
 
     /** Adds a {@code /health} check for each store this one depends on (none in memory). */
     default void addChecks(Health health) {
+    }
+
+    /** Adds what the store counts (its pools, its write batches) to the service's metrics. */
+    default void addMetrics(Metrics metrics) {
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.desafios.api;
 
 import dev.desafios.common.ConnectionPool;
+import dev.desafios.common.Metrics;
+import dev.desafios.common.PoolMetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -55,6 +57,32 @@ class ConnectionPoolIT {
         int second = pool.withConnection(ConnectionPoolIT::backendPid);
 
         assertEquals(first, second);
+    }
+
+    @Test
+    void metrics_aBorrowerThatWaitsOutTheTimeout_countedWithEveryWait() throws Exception {
+        ConnectionPool pool = pool(1, Duration.ofMillis(200));
+        var metrics = new Metrics();
+        PoolMetrics.in(metrics).watch("test", pool);
+        var held = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            threads.submit(() -> pool.withConnection(connection -> {
+                held.countDown();
+                awaitQuietly(release);
+                return null;
+            }));
+            held.await();
+            String whileHeld = metrics.text();
+            assertThrows(SQLTransientConnectionException.class, () -> pool.withConnection(ConnectionPoolIT::backendPid));
+            release.countDown();
+
+            assertTrue(whileHeld.contains("db_pool_connections{pool=\"test\",state=\"busy\"} 1\n"), whileHeld);
+        }
+        String text = metrics.text();
+        assertTrue(text.contains("db_pool_timeouts_total{pool=\"test\"} 1\n"), text);
+        assertTrue(text.contains("db_pool_wait_seconds_count{pool=\"test\"} 2\n"), text);
+        assertTrue(text.contains("db_pool_connections{pool=\"test\",state=\"idle\"} 1\n"), text);
     }
 
     @Test

@@ -50,8 +50,11 @@ class PostgresRedisApiIT {
         }
     }
 
+    private Server lastServer;
+
     private TestHttp start(Map<String, String> overrides) {
         Server server = ApiService.start(stores.apiEnv(overrides), true);
+        lastServer = server;
         var http = new TestHttp(server.port());
         // The server stops before its client closes: a client closing a kept-alive connection
         // just as the JDK's server stops makes the stop wait its whole drain time.
@@ -106,6 +109,30 @@ class PostgresRedisApiIT {
         assertEquals(calls, visits.size(), "every answer has its own count");
         assertEquals(calls, ids.size(), "every answer has its own row");
         assertTrue(visits.stream().allMatch(v -> v > counterBefore && v <= counterBefore + calls), visits.toString());
+    }
+
+    @Test
+    void metrics_batchSizesAddUpToTheAccesses_andEveryPoolIsCounted() throws Exception {
+        TestHttp http = start(Map.of());
+        int calls = 30;
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var answers = new ArrayList<Future<HttpResponse<String>>>();
+            for (int i = 0; i < calls; i++) {
+                answers.add(pool.submit(() -> http.get("/")));
+            }
+            for (var answer : answers) {
+                json(answer.get(), 200);
+            }
+        }
+
+        String metrics = new TestHttp(lastServer.adminPort()).get("/metrics").body();
+
+        // Every access is in exactly one batch: the sizes' sum is the number of accesses.
+        assertTrue(metrics.contains("\nvisits_write_batch_size_sum " + calls + "\n"), metrics);
+        for (String pool : List.of("postgres-reads", "postgres-writer", "postgres-checks", "redis-reads", "redis-writer")) {
+            assertTrue(metrics.contains("db_pool_connections{pool=\"" + pool + "\",state=\"busy\"}"), pool + "\n" + metrics);
+        }
+        assertTrue(metrics.contains("db_pool_wait_seconds_count{pool=\"postgres-writer\"}"), metrics);
     }
 
     @Test

@@ -52,6 +52,7 @@ public final class OrdersService {
                 .get("/orders/{id}", handlers::find)
                 // Orders' own health (its database) only: users down makes an order fail, not this service unhealthy.
                 .get("/health", health::handle);
+        store.addMetrics(router.metrics());
         try {
             return Server.start(config, port0, router, users, store);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.ConnectionPool;
 import dev.desafios.common.DatabaseSettings;
 import dev.desafios.common.Health;
+import dev.desafios.common.Metrics;
 import dev.desafios.common.Log;
 import dev.desafios.common.ServiceDatabase;
 import java.sql.Connection;
@@ -134,6 +135,11 @@ final class PostgresOrderStore implements OrderStore {
     @Override
     public void addChecks(Health health) {
         database.addChecks(health);
+    }
+
+    @Override
+    public void addMetrics(Metrics metrics) {
+        database.addMetrics(metrics);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.desafios.users;
 
 import dev.desafios.common.Health;
+import dev.desafios.common.Metrics;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,10 @@ interface UserStore extends AutoCloseable {
 
     /** Adds a {@code /health} check for each store this one depends on (none in memory). */
     default void addChecks(Health health) {
+    }
+
+    /** Adds what the store counts (its pools) to the service's metrics. */
+    default void addMetrics(Metrics metrics) {
     }
 
     @Override

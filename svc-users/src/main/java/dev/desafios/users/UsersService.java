@@ -45,6 +45,7 @@ public final class UsersService {
                 .post("/users", handlers::create)
                 .get("/users/{id}", handlers::find)
                 .get("/health", health::handle);
+        store.addMetrics(router.metrics());
         try {
             return Server.start(config, port0, router, store);
         } catch (RuntimeException e) {
