@@ -126,7 +126,7 @@ audit_challenge5() {
 audit_challenge5_prometheus() {
   running desafio5-prometheus || return 0
   local networks
-  networks=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{println $name}}{{end}}' desafio5-prometheus | sort | paste -sd ' ')
+  networks=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{println $name}}{{end}}' desafio5-prometheus | sed '/^$/d' | sort | paste -sd ' ')
   [[ $networks == 'desafio5-internal desafio5-observe' ]] ||
     finding desafio5-prometheus "on the networks $networks (expected desafio5-internal desafio5-observe)"
 }

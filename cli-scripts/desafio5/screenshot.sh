@@ -31,10 +31,13 @@ main() {
   traffic 60 0.2
   traffic 60 0.05
   traffic 60 0.5
-  local url
+  local url graph="http://$BIND_ADDRESS:$D5_PROMETHEUS_PORT/graph"
+  # Debian's build (the air-gapped stand-in) serves its classic UI under /classic.
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$BIND_ADDRESS:$D5_PROMETHEUS_PORT/classic/graph") != 200 ]] ||
+    graph="http://$BIND_ADDRESS:$D5_PROMETHEUS_PORT/classic/graph"
   # The graph URL with the query encoded, as curl builds it (it fetches the page once, harmlessly).
   url=$(curl -s -G -o /dev/null -w '%{url_effective}' --data-urlencode "g0.expr=$QUERY" \
-    --data-urlencode g0.tab=0 --data-urlencode g0.range_input=5m "http://$BIND_ADDRESS:$D5_PROMETHEUS_PORT/graph")
+    --data-urlencode g0.tab=0 --data-urlencode g0.range_input=5m "$graph")
   mkdir -p "$(dirname "$OUT")"
   show chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,720 \
     --virtual-time-budget=10000 --screenshot="$OUT" "$url"
