@@ -184,7 +184,9 @@ fault_stores_node_stopped() {
     gets_tally users-back "stores: user GETs, back" 8 '50[34]'
   check "every GET of /visits while the node came back: 200, or a 503 or 504 problem within 8 s" \
     gets_tally visits-back "stores: /visits GETs, back" 8 '50[34]'
-  check "the user and both orders made before are there" kept "$user" "$order1" "$order2"
+  # A node that starts may run a database's task for a few seconds, then swarm
+  # replaces it (measured: up 9 s, then down 19 s): its data is on the volume.
+  check "the user and both orders made before are there (within 60 s)" kept_within 60 "$user" "$order1" "$order2"
   check "visits equal accesses, none lost ($accesses_before before)" retry 20 0.5 visits_settled "$accesses_before"
   check "every service at its full count again (within 120 s)" retry 240 0.5 services_full "$observer"
 }
@@ -213,13 +215,22 @@ serving_again() {
     status_is 200 && http GET "$API_ENTRY/visits" && status_is 200
 }
 
+# True when the user and its two orders are read back; else KEPT_MISSING says what was not.
+KEPT_MISSING=""
 kept() {
   local user=$1 order
-  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { err "user $user: $HTTP_STATUS $HTTP_BODY"; return 1; }
+  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { KEPT_MISSING="user $user: $HTTP_STATUS $HTTP_BODY"; return 1; }
   for order in "$2" "$3"; do
     http GET "$GATEWAY_ENTRY/api/orders/$order" && status_is 200 && body_has "\"userId\":$user" ||
-      { err "order $order: $HTTP_STATUS $HTTP_BODY"; return 1; }
+      { KEPT_MISSING="order $order: $HTTP_STATUS $HTTP_BODY"; return 1; }
   done
+}
+
+# kept, tried for up to SECONDS; the last thing missing is printed on failure.
+kept_within() {
+  local seconds=$1 start=$SECONDS; shift
+  retry $((seconds * 2)) 0.5 kept "$@" || { err "after $seconds s, still $KEPT_MISSING"; return 1; }
+  note "read back after $((SECONDS - start)) s"
 }
 
 main() {
