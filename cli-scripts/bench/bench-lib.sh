@@ -8,16 +8,17 @@ HELLO_POM=cli-scripts/bench/hello/pom.xml
 
 # Builds desafios/bench-hello with Jib from its own POM (its parent is the
 # project's, so base image, JVM flags and user are the same) when it is missing
-# or stale: not on the current base (else IMAGE's), other parent JVM flags than
-# IMAGE's (a service appends its own after them), or no class archive where
-# IMAGE has one: `bench_ensure_hello IMAGE`.
+# or stale: built from other sources, not on the current base (else IMAGE's),
+# other parent JVM flags than IMAGE's (a service appends its own after them),
+# or no class archive where IMAGE has one: `bench_ensure_hello IMAGE`.
 bench_ensure_hello() {
   local image=$1 base flags
   base=$(docker image inspect -f '{{join .RootFS.Layers " "}}' "${JAVA_BASE_IMAGE#docker://}" 2>/dev/null) ||
     base=$(bench_base_layers "$image")
   [[ $(bench_base_layers "$image") == "$base" ]] ||
     note "$image is built on another build of the base than $JAVA_BASE_IMAGE; build-images.sh rebuilds it"
-  if flags=$(bench_jvm_flags "$HELLO_IMAGE" 2>/dev/null) && [[ $(bench_base_layers "$HELLO_IMAGE") == "$base" &&
+  if flags=$(bench_jvm_flags "$HELLO_IMAGE" 2>/dev/null) && [[ $(hello_sources_hash) == "$(cat "$HELLO_BUILT" 2>/dev/null)" &&
+    $(bench_base_layers "$HELLO_IMAGE") == "$base" &&
     $(bench_jvm_flags "$image") == "$flags"* ]] && { bench_has_archive "$HELLO_IMAGE" || ! bench_has_archive "$image"; }; then
     return 0
   fi
@@ -38,6 +39,15 @@ bench_build_hello() {
   jib_maven -f "$HELLO_POM"
   dump_class_archive "$DESAFIOS_ROOT/${HELLO_POM%/pom.xml}" "$HELLO_IMAGE"
   jib_maven -f "$HELLO_POM" -Djib.classArchive
+  mkdir -p "$STATE_DIR"
+  hello_sources_hash >"$HELLO_BUILT"
+}
+
+# What the hello world is built from: its POM and sources.
+HELLO_BUILT="$STATE_DIR/bench-hello.sources"
+hello_sources_hash() {
+  (cd "$DESAFIOS_ROOT" && find "${HELLO_POM%/pom.xml}/src" "$HELLO_POM" -type f -print0 | sort -z | xargs -0 sha256sum) |
+    sha256sum | cut -c1-16
 }
 
 # Prints a port on 127.0.0.1 that nothing answers on, below Linux's ephemeral

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Challenge 5 benchmark: one users container, reached three ways in one run:
-# directly (GET /users/1), through svc-gateway and through nginx configured as
-# the gateway (GET /api/users/1), each published on 127.0.0.1 with the same
-# limits. wrk (2 threads, 32 connections) warms each path up, then measures it;
-# the gateway's RSS is read idle and under load. Removes what it started.
+# Challenge 5 benchmark: one users container reached four ways in one run:
+# directly (GET /users/1), through svc-gateway, through nginx configured as the
+# gateway, and through the minimal proxy on the same JDK server and client
+# (bench-hello with PROXY_TO; GET /api/users/1), each published on 127.0.0.1
+# with the same limits and log driver, each writing one access line per
+# request. wrk (2 threads, 32 connections) warms each path up once, then
+# measures every path in turn, ROUNDS times (rounds alternated, so a drift of
+# the machine hits every row alike); per row the medians of requests/s, p50,
+# p99, and the CPU per request of the container in front (the users
+# container's for the direct row), from its cgroup. The gateway's RSS is read
+# idle and under load. Removes what it started.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
@@ -13,9 +19,12 @@ CHALLENGE=bench
 
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-30}
+ROUNDS=${ROUNDS:-3}
 NET=bench5-net
-NAMES=(bench5-users bench5-gateway bench5-nginx)
+NAMES=(bench5-users bench5-gateway bench5-nginx bench5-jdkproxy)
 LIMITS=(--memory 256m --cpus 1)
+ROWS=(direct nginx gateway jdk-proxy)
+declare -A URL=() CONTAINER=() RESULTS=()
 
 start_all() {
   ensure_network "$NET"
@@ -24,12 +33,17 @@ start_all() {
   # The rate limiter counts every request, its limit far above the load (wrk is one address).
   run_service bench5-gateway "$IMAGE_PREFIX/svc-gateway" --network "$NET" \
     "${LIMITS[@]}" --publish "127.0.0.1:$GATEWAY_PORT:8080" --env RATE_LIMIT=100000
+  run_service bench5-jdkproxy "$HELLO_IMAGE" --network "$NET" "${LIMITS[@]}" \
+    --publish "127.0.0.1:$PROXY_PORT:8080" --env PROXY_TO=http://users:8080
   remove_containers bench5-nginx
   dkq run --detach --name bench5-nginx --label desafios.challenge=bench --network "$NET" --user 101:101 \
     "${HARDENED[@]}" "${LIMITS[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --publish "127.0.0.1:$NGINX_PORT:8080" \
     --volume "$CLI_DIR/bench/nginx/gateway.conf:/etc/nginx/nginx.conf:ro" "$NGINX_IMAGE"
-  wait_healthy bench5-users bench5-gateway
-  retry 40 0.25 curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/users/1" || die "nginx does not answer"
+  wait_healthy bench5-users bench5-gateway bench5-jdkproxy
+  local row
+  for row in nginx jdk-proxy; do
+    retry 40 0.25 curl -sf -o /dev/null "${URL[$row]}" || die "$row does not answer ${URL[$row]}"
+  done
 }
 
 stop_all() {
@@ -37,16 +51,19 @@ stop_all() {
   remove_networks "$NET"
 }
 
-# wrk_row LABEL URL: warms up, measures, prints "label req/s p50 p99".
-wrk_row() {
-  local label=$1 url=$2 out
-  wrk -t2 -c32 -d"${WARMUP}s" "$url" >/dev/null
-  show wrk -t2 -c32 -d"${DURATION}s" --latency "$url" >&2
-  out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "$url")
-  grep -qE 'Non-2xx|Socket errors' <<<"$out" && { err "$label had errors:"; grep -E 'Non-2xx|Socket errors' <<<"$out" >&2; }
-  printf '%s %s %s %s\n' "$label" \
-    "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")" \
-    "$(awk '$1 == "50%" { print $2 }' <<<"$out")" "$(awk '$1 == "99%" { print $2 }' <<<"$out")"
+# measure ROW: one wrk run of DURATION on the row's URL; prints
+# "req/s p50_ms p99_ms cpu_us_per_request" of its container.
+measure() {
+  local row=$1 out id cpu_before cpu_after requests
+  id=$(docker inspect -f '{{.Id}}' "${CONTAINER[$row]}")
+  cpu_before=$(bench_cpu_ns "$id")
+  out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "${URL[$row]}")
+  cpu_after=$(bench_cpu_ns "$id")
+  grep -qE 'Non-2xx|Socket errors' <<<"$out" && { err "$row had errors:"; grep -E 'Non-2xx|Socket errors' <<<"$out" >&2; }
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  printf '%s %s %s %s\n' "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")" \
+    "$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")" "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")" \
+    "$(awk -v c=$((cpu_after - cpu_before)) -v n="$requests" 'BEGIN { printf "%.0f", c / 1000 / n }')"
 }
 
 rss() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | cut -d/ -f1 | xargs; }
@@ -54,33 +71,56 @@ rss() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | cut -d/ -f1 | x
 # Milliseconds from wrk's units (us, ms, s).
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/) n *= 1000; printf "%.2f", n }'; }
 
+# The median of the Nth field of a row's results.
+median_of() { local row=$1 n=$2; bench_median_real $(tr ';' '\n' <<<"${RESULTS[$row]}" | sed '/^$/d' | awk -v n="$n" '{ print $n }'); }
+bench_median_real() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+report() {
+  local row rps p50 p99 cpu
+  printf '\n%-10s %8s %9s %9s %12s\n' path 'req/s' 'p50 ms' 'p99 ms' 'CPU us/req'
+  for row in "${ROWS[@]}"; do
+    rps=$(median_of "$row" 1) p50=$(median_of "$row" 2) p99=$(median_of "$row" 3) cpu=$(median_of "$row" 4)
+    printf '%-10s %8s %9s %9s %12s\n' "$row" "$rps" "$p50" "$p99" "$cpu"
+  done
+  printf '(medians of %s rounds of %s s; CPU of the container in front, users for direct)\n' "$ROUNDS" "$DURATION"
+  for row in gateway jdk-proxy; do
+    printf '%s / nginx: throughput %s, p99 %s, CPU per request %s\n' "$row" \
+      "$(awk -v a="$(median_of "$row" 1)" -v b="$(median_of nginx 1)" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(awk -v a="$(median_of "$row" 3)" -v b="$(median_of nginx 3)" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(awk -v a="$(median_of "$row" 4)" -v b="$(median_of nginx 4)" 'BEGIN { printf "%.2f", a / b }')"
+  done
+}
+
 main() {
   setup_all
   ensure_images svc-users svc-gateway
+  bench_ensure_hello "$IMAGE_PREFIX/svc-gateway"
   command -v wrk >/dev/null || { say "Installing wrk (Debian package)"; apt_install wrk; }
-  USERS_PORT=$(bench_free_port) GATEWAY_PORT=$(bench_free_port) NGINX_PORT=$(bench_free_port)
+  USERS_PORT=$(bench_free_port) GATEWAY_PORT=$(bench_free_port) NGINX_PORT=$(bench_free_port) PROXY_PORT=$(bench_free_port)
+  URL=([direct]="http://127.0.0.1:$USERS_PORT/users/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/users/1"
+    [gateway]="http://127.0.0.1:$GATEWAY_PORT/api/users/1" [jdk-proxy]="http://127.0.0.1:$PROXY_PORT/api/users/1")
+  CONTAINER=([direct]=bench5-users [nginx]=bench5-nginx [gateway]=bench5-gateway [jdk-proxy]=bench5-jdkproxy)
   trap stop_all EXIT
   start_all
-  local idle loaded rows=() row label rps p50 p99 nginx nginx_p99 gateway gateway_p99
+  local idle loaded row round
   idle=$(rss bench5-gateway)
-  say "Measuring each path: ${WARMUP} s warm-up, then ${DURATION} s (wrk, 2 threads, 32 connections)"
-  rows+=("$(wrk_row direct "http://127.0.0.1:$USERS_PORT/users/1")")
-  rows+=("$(wrk_row nginx "http://127.0.0.1:$NGINX_PORT/api/users/1")")
-  wrk_row gateway "http://127.0.0.1:$GATEWAY_PORT/api/users/1" >"$STATE_DIR/bench5-gateway" &
-  sleep "$((WARMUP + DURATION / 2))" # the gateway's memory is read in the middle of its measured load
-  loaded=$(rss bench5-gateway)
-  wait
-  rows+=("$(<"$STATE_DIR/bench5-gateway")")
-  printf '\n%-8s %8s %9s %9s\n' path 'req/s' 'p50 ms' 'p99 ms'
-  for row in "${rows[@]}"; do
-    read -r label rps p50 p99 <<<"$row"
-    printf '%-8s %8s %9s %9s\n' "$label" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")"
+  say "Warming each path up for ${WARMUP} s (wrk, 2 threads, 32 connections)"
+  for row in "${ROWS[@]}"; do wrk -t2 -c32 -d"${WARMUP}s" "${URL[$row]}" >/dev/null; done
+  show wrk -t2 -c32 -d"${DURATION}s" --latency URL
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say "Round $round of $ROUNDS: ${ROWS[*]}, ${DURATION} s each"
+    for row in "${ROWS[@]}"; do
+      if [[ $row == gateway && $round == 1 ]]; then
+        # The gateway's memory is read in the middle of its first measured load.
+        (sleep "$((DURATION / 2))"; rss bench5-gateway >"$STATE_DIR/bench5-loaded") &
+      fi
+      RESULTS[$row]+="$(measure "$row");"
+      note "$row: $(tr ';' '\n' <<<"${RESULTS[$row]}" | sed '/^$/d' | tail -n 1) (req/s p50 p99 CPU-us/req)"
+    done
   done
-  read -r _ nginx _ nginx_p99 <<<"${rows[1]}"
-  read -r _ gateway _ gateway_p99 <<<"${rows[2]}"
-  printf 'gateway / nginx: throughput %s, p99 %s\n' \
-    "$(awk -v a="$gateway" -v b="$nginx" 'BEGIN { printf "%.2f", a / b }')" \
-    "$(awk -v a="$(to_ms "$gateway_p99")" -v b="$(to_ms "$nginx_p99")" 'BEGIN { printf "%.2f", a / b }')"
+  wait
+  loaded=$(<"$STATE_DIR/bench5-loaded")
+  report
   printf 'gateway RSS: idle %s, under load %s\n' "$idle" "$loaded"
 }
 

@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** The benchmarks' yardstick: {@code GET /} answers 200 "hello" on PORT (default 8080). */
+/**
+ * The benchmarks' yardstick: {@code GET /} answers 200 "hello" on PORT (default 8080); with
+ * {@code PROXY_TO} set, the minimal proxy of the gateway's benchmark instead ({@link MinimalProxy}).
+ */
 public final class Hello {
     private static final byte[] BODY = "hello".getBytes(StandardCharsets.US_ASCII);
 
@@ -16,6 +19,11 @@ public final class Hello {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        String proxyTo = System.getenv("PROXY_TO");
+        if (proxyTo != null) {
+            MinimalProxy.serve(port, proxyTo);
+            return;
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 256);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", Hello::handle);
