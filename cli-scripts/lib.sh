@@ -196,10 +196,12 @@ join_network() {
 # Starts a hardened container, or leaves it running when it already runs the
 # current image with the same options (a hash of them is its label
 # desafios.spec: a setting changed, such as RATE_LIMIT, recreates it):
-# `run_container NAME IMAGE [docker run options...]`.
+# `run_container NAME IMAGE [docker run options...] [-- command arguments...]`.
 run_container() {
-  local name=$1 image=$2 spec; shift 2
+  local name=$1 image=$2 spec options=() command=(); shift 2
   spec=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
+  while (($#)) && [[ $1 != -- ]]; do options+=("$1"); shift; done
+  (($#)) && shift && command=("$@")
   if container_current "$name" "$image" && [[ $(docker inspect -f '{{index .Config.Labels "desafios.spec"}}' "$name") == "$spec" ]]; then
     note "$name is already running the current $image"
     return 0
@@ -208,7 +210,7 @@ run_container() {
   dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" --label "desafios.spec=$spec" \
     "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
     --memory 256m --cpus 1 \
-    "$@" "$image"
+    "${options[@]}" "$image" "${command[@]}"
 }
 
 # A Java service of the project: a hardened container with the image's own

@@ -4,11 +4,20 @@
 # published on $BIND_ADDRESS:$D5_PROMETHEUS_PORT through desafio5-observe, a
 # plain bridge of its own; it joins no data network. Source it after lib.sh;
 # it defines functions and runs nothing. What others call: prometheus_up,
-# prometheus_down, prometheus_targets_up, prometheus_counts_traffic.
+# prometheus_down, prometheus_targets_up, prometheus_counts_traffic,
+# prometheus_bounds_queries.
 
 PROMETHEUS_NAME=desafio5-prometheus
 PROMETHEUS_VOLUME=desafio5-prometheus-data
 PROMETHEUS_URL="http://$BIND_ADDRESS:$D5_PROMETHEUS_PORT"
+
+# The official image's command, and bounds on what one query may cost: its
+# UI is published, and a single query over a long range at a fine step
+# (sum_over_time(vector(1)[1h:1ms])) once took it past its 256 MiB. Past
+# these, a query is refused with an error, and Prometheus keeps running;
+# GOMEMLIMIT makes Go's collector work harder before the limit is reached.
+PROMETHEUS_ARGS=(--config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus
+  --storage.tsdb.retention.time=2d --query.max-samples=1000000 --query.timeout=20s --query.max-concurrency=2)
 
 prometheus_config_file() { printf '%s/desafio5/prometheus.yml' "$STATE_DIR"; }
 
@@ -56,7 +65,8 @@ prometheus_up() {
     --volume "$(prometheus_config_file):/etc/prometheus/prometheus.yml:ro" \
     --health-cmd 'wget -qO- http://127.0.0.1:9090/-/ready >/dev/null' --health-interval 3s \
     --health-timeout 3s --health-retries 5 --health-start-period 30s \
-    --label "desafios.config=$(sha256sum "$(prometheus_config_file)" | cut -c1-16)"
+    --label "desafios.config=$(sha256sum "$(prometheus_config_file)" | cut -c1-16)" \
+    --env GOMEMLIMIT=160MiB -- "${PROMETHEUS_ARGS[@]}"
   join_network desafio5-internal "$PROMETHEUS_NAME"
   wait_healthy "$PROMETHEUS_NAME"
 }
@@ -96,6 +106,17 @@ prometheus_counts_traffic() {
   rate=$(prometheus_value 'sum(rate(http_requests_total{job="gateway"}[1m]))')
   note "Prometheus: gateway /api/users/** requests $before -> $after after $PROMETHEUS_GETS GETs; request rate ${rate:-none}/s"
   awk -v b="${before:-0}" -v a="${after:-0}" -v r="${rate:-0}" -v n="$PROMETHEUS_GETS" 'BEGIN { exit !(a - b >= n && r > 0) }'
+}
+
+# A query past the bounds (a sample a millisecond over an hour: 3.6 million)
+# is refused with an error, and Prometheus is still up, never restarted.
+prometheus_bounds_queries() {
+  local status restarts
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -G "$PROMETHEUS_URL/api/v1/query" \
+    --data-urlencode 'query=sum_over_time(vector(1)[1h:1ms])') || true
+  restarts=$(docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}}' "$PROMETHEUS_NAME")
+  note "a query of 3.6 million samples: status $status; Prometheus restarts, OOM-killed: $restarts"
+  [[ $status =~ ^(422|503)$ && $restarts == '0 false' ]] && curl -sf -o /dev/null "$PROMETHEUS_URL/-/ready"
 }
 
 counted_since() {

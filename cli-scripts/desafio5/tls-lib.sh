@@ -7,6 +7,9 @@
 # read-only: never in the image, the environment or the logs. Source it after
 # lib.sh; it defines functions and runs nothing. What others call:
 # gateway_tls_options (up.sh), gateway_tls_on and the tls_* checks (verify.sh).
+# (hey cannot be used against it: the Go client it is built with sends the
+# port in the TLS server name, which the JDK refuses as RFC 6066 says; curl,
+# wrk and openssl are fine.)
 
 # shellcheck source=../ca-lib.sh
 source "$CLI_DIR/ca-lib.sh"
@@ -104,4 +107,26 @@ tls_key_unexposed() {
   note "in the image: ${files:-no keystore, key or password file}"
   [[ -z $files && $inspect != *"$password"* && $logs != *"$password"* && $logs != *"$key_line"* &&
     $inspect != *'PRIVATE KEY'* && $logs != *'PRIVATE KEY'* ]]
+}
+
+# A handshake flood: 400 connections each holding a half-sent ClientHello,
+# then 200 HTTPS GETs, 50 at a time. Every GET answers 200, the gateway's
+# threads stay well under the container's 128 (each TLS connection once cost
+# a thread blocked on a reverse DNS lookup: ForwardLookupsOnly), its /health
+# answers within 2 s, and it is not restarted.
+tls_survives_handshake_flood() {
+  local fds=() fd i statuses threads health
+  for ((i = 0; i < 400; i++)); do
+    exec {fd}<>"/dev/tcp/$BIND_ADDRESS/$D5_TLS_PORT" || break
+    printf '\x16\x03\x01\x40\x00\x01\x00\x3f\xfc\x03\x03' >&"$fd" || true
+    fds+=("$fd")
+  done
+  statuses=$(seq 200 | xargs -P 50 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 \
+    --resolve "localhost:$D5_TLS_PORT:$BIND_ADDRESS" --cacert "$PROJECT_CA_CERT" "$TLS_URL/api/users/1" | sort | uniq -c | xargs)
+  threads=$(docker top desafio5-gateway -eLf | tail -n +2 | wc -l)
+  health=$(tls_curl -o /dev/null -w '%{http_code} %{time_total}' "$TLS_URL/health") || true
+  for fd in "${fds[@]}"; do exec {fd}>&-; done
+  note "${#fds[@]} half-sent ClientHellos held; 200 GETs: $statuses; gateway threads $threads; /health $health"
+  [[ $statuses == '200 200' ]] && ((threads < 100)) && [[ $(harm_state desafio5-gateway) == '0 false true' ]] &&
+    awk -v h="$health" 'BEGIN { split(h, f, " "); exit !(f[1] == 200 && f[2] < 2) }'
 }

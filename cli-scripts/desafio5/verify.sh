@@ -187,10 +187,13 @@ main() {
     check "plain HTTP sent to the TLS port gets no HTTP answer; the gateway stays healthy" tls_port_refuses_plain
     check "a TLS 1.1 hello gets a protocol_version alert from the gateway" tls_old_protocols_refused
     check "the key and its password are in no image file, setting or log line" tls_key_unexposed
+    check "400 half-sent ClientHellos held, 200 HTTPS GETs all answered; threads bounded, /health within 2 s" \
+      tls_survives_handshake_flood
   fi
   if [[ $OBSERVE == 1 ]]; then
     check "Prometheus scrapes every service: each target up in /api/v1/targets" retry 60 0.5 prometheus_targets_up
     check "Prometheus counts the gateway's requests just sent, and their rate" prometheus_counts_traffic
+    check "Prometheus refuses a query past its bounds and keeps running" prometheus_bounds_queries
   fi
   checks_done "Challenge 5"
 }

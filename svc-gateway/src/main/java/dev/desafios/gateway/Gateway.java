@@ -83,7 +83,7 @@ final class Gateway {
      * The path as sent. java.net.URI reads a target that starts with {@code //} as a host
      * ({@code //api//users} has the authority {@code api}); in a request line it is a path.
      */
-    private static String rawPath(URI target) {
+    static String rawPath(URI target) {
         if (target.getScheme() == null && target.getRawAuthority() != null) {
             return "//" + target.getRawAuthority() + (target.getRawPath() == null ? "" : target.getRawPath());
         }

@@ -6,6 +6,7 @@ import dev.desafios.common.Headers;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
 import dev.desafios.common.Response;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,10 @@ final class TlsRedirect {
             return health.handle(request);
         }
         String host = host(request.header("Host"));
-        String location = "https://" + host + (port == 443 ? "" : ":" + port) + request.rawPathAndQuery();
+        URI target = request.exchange().getRequestURI();
+        // The target as sent, as the TLS port will read it (a leading // is a path, not a host).
+        String pathAndQuery = Gateway.rawPath(target) + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        String location = "https://" + host + (port == 443 ? "" : ":" + port) + pathAndQuery;
         byte[] body = new JsonObject().add("location", location).toString().getBytes(StandardCharsets.UTF_8);
         return Response.raw(308, Response.JSON, body, Headers.of("Location", location));
     }

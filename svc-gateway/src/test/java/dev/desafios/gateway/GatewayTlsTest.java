@@ -115,6 +115,18 @@ class GatewayTlsTest {
     }
 
     @Test
+    void plainPort_pathStartingWithTwoSlashes_keptWholeInTheRedirect() throws Exception {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), plainPort)) {
+            socket.getOutputStream().write("GET //api/users/1?x=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+            assertTrue(answer.startsWith("HTTP/1.1 308"), answer);
+            assertTrue(answer.contains("Location: https://localhost:9443//api/users/1?x=1\r\n"), answer);
+        }
+    }
+
+    @Test
     void plainPort_hostThatIsNotAHostName_400NotARedirectElsewhere() throws Exception {
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), plainPort)) {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: evil.example/x?\r\nConnection: close\r\n\r\n"
