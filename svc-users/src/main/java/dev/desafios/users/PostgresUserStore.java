@@ -46,8 +46,13 @@ final class PostgresUserStore implements UserStore {
             INSERT INTO users (id, name, email, created_at) VALUES (?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     /**
-     * A taken address inserts no row, so it draws no id (as in memory); only two inserts of one
-     * new address at the same moment get as far as the index, and then the loser's id is skipped.
+     * Inserts of one address wait for each other (a lock on its hash, held to the commit), so the
+     * next one's statement sees the first one's row.
+     */
+    private static final String LOCK_EMAIL = "SELECT pg_advisory_xact_lock(hashtext(lower(?)))";
+    /**
+     * A taken address inserts no row, so it draws no id (as in memory), also when two requests
+     * send one new address at the same moment (LOCK_EMAIL); the index stays the last word.
      */
     private static final String INSERT = """
             INSERT INTO users (name, email, created_at)
@@ -98,14 +103,22 @@ final class PostgresUserStore implements UserStore {
     public User add(User.New user) {
         OffsetDateTime createdAt = now();
         Optional<Long> id = call(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            // One transaction: the lock is held until the row is committed (the pool rolls back on failure).
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_EMAIL);
+                    PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                lock.setString(1, user.email());
+                lock.execute();
                 insert.setString(1, user.name());
                 insert.setString(2, user.email());
                 insert.setObject(3, createdAt);
                 insert.setString(4, user.email());
+                Optional<Long> inserted;
                 try (ResultSet row = insert.executeQuery()) {
-                    return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+                    inserted = row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
                 }
+                connection.commit();
+                return inserted;
             }
         });
         return id.map(value -> new User(value, user.name(), user.email(), createdAt.toInstant().toString()))
