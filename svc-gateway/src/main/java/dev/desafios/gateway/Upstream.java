@@ -59,6 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Upstream {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
+    /** Methods that change nothing: a request of these that makes replicas close may go to a third. */
+    private static final Set<String> SAFE = Set.of("GET", "HEAD");
     /** How long a request waits for a slow name lookup before it uses the previous answer. */
     private static final Duration LOOKUP_WAIT = Duration.ofMillis(100);
     private static final Duration MAX_PROBE = Duration.ofSeconds(1);
@@ -193,7 +195,9 @@ final class Upstream {
         long firstDeadline = idempotent && tryTimeoutNanos > 0 && current.targets.size() > 1
                 ? started + tryTimeoutNanos : deadline;
         try {
-            return attempt(first, pathAndQuery, request, firstDeadline);
+            HttpResponse<byte[]> answer = attempt(first, pathAndQuery, request, firstDeadline);
+            return answer.statusCode() == 503 && idempotent ? unavailableElsewhere(answer, first, pathAndQuery, request, deadline)
+                    : answer;
         } catch (IOException failure) {
             boolean refused = HttpCalls.connectFailed(failure);
             boolean silent = firstDeadline != deadline && HttpCalls.timedOut(failure);
@@ -217,7 +221,7 @@ final class Upstream {
                 throw HttpCalls.failure(name, failure);
             }
             try {
-                return retry(first, pathAndQuery, request, started, deadline, failure);
+                return retry(method, first, pathAndQuery, request, started, deadline, failure);
             } finally {
                 if (sent) {
                     retriesAfterSend.release();
@@ -227,11 +231,34 @@ final class Upstream {
     }
 
     /**
+     * An idempotent request answered 503 by one address (that replica cannot serve now: its
+     * database is out of its reach, it is stopping) is tried once on another, under the cap on
+     * second tries; whatever whole answer that one gives is passed on, else the first 503. A
+     * status never sets an address aside.
+     */
+    private HttpResponse<byte[]> unavailableElsewhere(HttpResponse<byte[]> unavailable, Target first,
+            String pathAndQuery, HttpRequest.Builder request, long deadline) {
+        Resolution resolution = current;
+        if (resolution.targets.size() < 2 || deadline - System.nanoTime() <= 0 || !retriesAfterSend.tryAcquire()) {
+            return unavailable;
+        }
+        try {
+            Target other = pickForRetry(resolution.targets, List.of(first.address));
+            return other == null ? unavailable : attempt(other, pathAndQuery, request, deadline);
+        } catch (IOException failed) {
+            return unavailable;
+        } finally {
+            retriesAfterSend.release();
+        }
+    }
+
+    /**
      * The tries after the first, each on an address not tried yet: after a failed connect (nothing
      * was sent) the next one, while the deadline and {@link #MAX_TRIES} allow (a dead machine takes
-     * every replica it ran with it); after any other failure, none.
+     * every replica it ran with it); after a GET or HEAD closed again, the next one too; after any
+     * other failure, none.
      */
-    private HttpResponse<byte[]> retry(Target first, String pathAndQuery, HttpRequest.Builder request,
+    private HttpResponse<byte[]> retry(String method, Target first, String pathAndQuery, HttpRequest.Builder request,
             long started, long deadline, IOException failure) {
         var tried = new ArrayList<InetSocketAddress>(List.of(first.address));
         IOException last = failure;
@@ -245,10 +272,15 @@ final class Upstream {
                 return attempt(next, pathAndQuery, request, deadline);
             } catch (IOException again) {
                 last = again;
-                if (!HttpCalls.connectFailed(again)) {
+                // A GET or HEAD closed again goes on to a third address: after a node restarts,
+                // swarm may run two of its old replicas for a moment, each closing as it stops.
+                boolean safeClosedAgain = SAFE.contains(method) && HttpCalls.cutShort(again);
+                if (!HttpCalls.connectFailed(again) && !safeClosedAgain) {
                     break;
                 }
-                suspect(next, again);
+                if (!safeClosedAgain) {
+                    suspect(next, again);
+                }
             }
         }
         throw HttpCalls.failure(tried.size() == 1 ? name : name + " (" + tried.size() + " instances tried)", last);

@@ -136,6 +136,58 @@ class BalancingTest {
     }
 
     @Test
+    void oneReplicaAnswers503_getsAnsweredByTheOther_postsNotRetried() {
+        // What a replica whose database is out of its reach, or that is stopping, answers.
+        FakeUpstream unavailable = fake(FakeUpstream.json(503, "{\"status\":503}"));
+        FakeUpstream up = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", unavailable, up);
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        int before = unavailable.received().size() + up.received().size();
+        var posts = new ArrayList<Integer>();
+        for (int i = 0; i < 4; i++) {
+            posts.add(gateway.http.postJson("/api/users", "{}").statusCode());
+        }
+
+        assertTrue(posts.contains(503), "a POST answered 503 was sent again: " + posts);
+        assertEquals(before + 4, unavailable.received().size() + up.received().size(), "a POST was sent twice");
+        unavailable.answer(FakeUpstream.json(200, "{}"));
+        int again = unavailable.received().size();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        assertEquals(2, unavailable.received().size() - again, "a 503 set the address aside");
+    }
+
+    @Test
+    void everyReplicaAnswers503_the503PassedOn_eachTriedOnce() {
+        FakeUpstream a = fake(FakeUpstream.json(503, "{\"status\":503}"));
+        FakeUpstream b = fake(FakeUpstream.json(503, "{\"status\":503}"));
+        gateway.point("users", a, b);
+
+        assertEquals(503, gateway.http.get("/api/users/1").statusCode());
+
+        assertEquals(1, a.received().size());
+        assertEquals(1, b.received().size());
+    }
+
+    @Test
+    void twoOfThreeReplicasClose_aGetGoesOnToTheThird() {
+        // After a node restarts, swarm may run two of its old replicas for a moment, each closing as it stops.
+        FakeUpstream a = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream b = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream c = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", a, b, c);
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        assertEquals(6, c.received().size());
+    }
+
+    @Test
     void post_closedWithoutAnswer_notRetried502() {
         // The POST may have been done before the close: it is never sent twice.
         postsToABrokenReplica_eachSentOnce(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
