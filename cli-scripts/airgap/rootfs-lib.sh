@@ -5,14 +5,28 @@
 # Source it after lib.sh and airgap-lib.sh; it defines functions only.
 
 AIRGAP_SUITE=bookworm
-AIRGAP_MIRROR=${AIRGAP_MIRROR:-http://deb.debian.org/debian}
-AIRGAP_SECURITY_MIRROR=${AIRGAP_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+
+# The machine's own Debian mirror whose path ends in ARCHIVE (debian, or
+# debian-security), read from its apt sources (deb822 .sources or one-line
+# .list): the images come from wherever this machine takes its packages.
+airgap_machine_mirror() {
+  local archive=$1
+  {
+    awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' /etc/apt/sources.list.d/*.sources 2>/dev/null
+    awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; break } }' \
+      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+  } | grep -E "/$archive/?\$" | head -n 1 | sed 's:/*$::' || true
+}
+AIRGAP_MIRROR=${AIRGAP_MIRROR:-$(airgap_machine_mirror debian)}
+AIRGAP_SECURITY_MIRROR=${AIRGAP_SECURITY_MIRROR:-$(airgap_machine_mirror debian-security)}
 # shellcheck disable=SC2153 # AIRGAP_STATE comes from airgap-lib.sh
 AIRGAP_BASE="$AIRGAP_STATE/base-$AIRGAP_SUITE"
 
 # Makes the cached minbase once; every image upgrades its own copy.
 airgap_base() {
   [[ -f $AIRGAP_BASE/.complete ]] && return 0
+  [[ -n $AIRGAP_MIRROR && -n $AIRGAP_SECURITY_MIRROR ]] ||
+    die "no Debian mirror (…/debian and …/debian-security) in this machine's apt sources; set AIRGAP_MIRROR and AIRGAP_SECURITY_MIRROR"
   local tmp="$AIRGAP_BASE.tmp" log="$AIRGAP_STATE/debootstrap.log"
   airgap_rm_tree "$tmp"
   : >"$log"

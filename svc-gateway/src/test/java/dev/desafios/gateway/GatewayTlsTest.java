@@ -116,26 +116,18 @@ class GatewayTlsTest {
 
     @Test
     void plainPort_pathStartingWithTwoSlashes_keptWholeInTheRedirect() throws Exception {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), plainPort)) {
-            socket.getOutputStream().write("GET //api/users/1?x=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String answer = plainExchange("GET //api/users/1?x=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
-            assertTrue(answer.startsWith("HTTP/1.1 308"), answer);
-            assertTrue(answer.contains("Location: https://localhost:9443//api/users/1?x=1\r\n"), answer);
-        }
+        assertTrue(answer.startsWith("HTTP/1.1 308"), answer);
+        assertTrue(answer.contains("Location: https://localhost:9443//api/users/1?x=1\r\n"), answer);
     }
 
     @Test
     void plainPort_hostThatIsNotAHostName_400NotARedirectElsewhere() throws Exception {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), plainPort)) {
-            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: evil.example/x?\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String answer = plainExchange("GET / HTTP/1.1\r\nHost: evil.example/x?\r\nConnection: close\r\n\r\n");
 
-            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
-            assertFalse(answer.toLowerCase().contains("location:"), answer);
-        }
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertFalse(answer.toLowerCase().contains("location:"), answer);
     }
 
     @Test
@@ -162,6 +154,14 @@ class GatewayTlsTest {
 
         assertTrue(e.getMessage().contains("TLS_KEYSTORE_FILE"), e.getMessage());
         assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+    }
+
+    /** Sends a request exactly as written to the plain port and reads the answer to the close. */
+    private String plainExchange(String request) throws IOException {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), plainPort)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static byte[] readQuietly(InputStream in) {
