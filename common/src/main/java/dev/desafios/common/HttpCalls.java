@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -86,7 +87,7 @@ public final class HttpCalls implements AutoCloseable {
     /** Sends the request within the deadline with the request id; transport failures become a {@link Problem}. */
     public HttpResponse<byte[]> send(HttpRequest.Builder request, String requestId) {
         long end = System.nanoTime() + deadline.toNanos();
-        HttpRequest built = request.timeout(deadline).header(RequestIds.HEADER, requestId).build();
+        HttpRequest built = request.header(RequestIds.HEADER, requestId).build();
         String name = service != null ? service : built.uri().getHost();
         try {
             return await(sendApart(built), end);
@@ -128,9 +129,34 @@ public final class HttpCalls implements AutoCloseable {
     }
 
     /**
+     * Sends the request on the current thread and waits for the response, body read, until
+     * {@code deadlineNanos} ({@link System#nanoTime()}): then the call is cancelled and an
+     * {@link HttpTimeoutException} thrown. The way for a caller that has the upstream's address
+     * (no name to resolve): the client's blocking {@code send} completes on the thread that waits
+     * for it, where {@code sendAsync} hands every answer to the common pool before the waiting
+     * thread sees it, a thread hand-off on every call.
+     */
+    public static <T> HttpResponse<T> sendWithin(HttpClient client, HttpRequest request, BodyHandler<T> handler,
+            long deadlineNanos) throws IOException {
+        try (var deadline = new CallDeadline(deadlineNanos)) {
+            try {
+                return client.send(request, handler);
+            } catch (InterruptedException e) {
+                if (deadline.expired()) {
+                    throw new HttpTimeoutException("no whole answer within the deadline");
+                }
+                Thread.currentThread().interrupt();
+                throw new IOException("the call was interrupted", e);
+            }
+        }
+    }
+
+    /**
      * The call's response once its body is read, or, at {@code deadlineNanos} ({@link System#nanoTime()}),
-     * the call cancelled and an {@link HttpTimeoutException}. The JDK client's own request timeout
-     * stops at the response headers: a body that trickles would hold the call for ever.
+     * the call cancelled and an {@link HttpTimeoutException}. This is the calls' only deadline.
+     * The JDK client's own request timeout stops at the response headers (a body that trickles
+     * would hold the call for ever), and each one it is given wakes the client's selector thread
+     * to register a timer: one more thread hand-off on every call.
      */
     public static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> call, long deadlineNanos)
             throws IOException {

@@ -1,8 +1,5 @@
 package dev.desafios.common;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -23,12 +20,6 @@ final class MemoryBudget {
      */
     static final int BODY_COST = 3;
     private static final long WAIT_MILLIS = 250;
-    /**
-     * What each exchange holds, in KiB. Not the exchange's attributes: the JDK keeps those per
-     * context, so every exchange would share one.
-     */
-    private final Map<HttpExchange, Integer> reserved = new ConcurrentHashMap<>();
-
     private final Semaphore kibibytes;
     private final int total;
 
@@ -37,51 +28,62 @@ final class MemoryBudget {
         this.kibibytes = new Semaphore(total, true);
     }
 
+    /** A reservation for one exchange, holding nothing yet. */
+    Reservation reservation() {
+        return new Reservation();
+    }
+
     /**
-     * Reserves {@code bytes} for the exchange until {@link #release}; a 503 problem (which closes
-     * the connection) when they cannot be had within a short wait.
+     * What one exchange holds, in KiB, from its first reservation to {@link #release}. It lives
+     * with the request's own state and is used by the thread that answers it: not a map keyed by
+     * exchange, whose identity hash cost more than the rest of a proxied request's bookkeeping.
      */
-    void reserve(HttpExchange exchange, long bytes) {
-        int units = (int) Math.min(total, (bytes + 1023) / 1024);
-        try {
-            if (units > 0 && !kibibytes.tryAcquire(units, WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+    final class Reservation {
+        private int kib;
+
+        /**
+         * Reserves {@code bytes} more until {@link #release}; a 503 problem (which closes the
+         * connection) when they cannot be had within a short wait.
+         */
+        void reserve(long bytes) {
+            int units = (int) Math.min(total, (bytes + 1023) / 1024);
+            try {
+                if (units > 0 && !kibibytes.tryAcquire(units, WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw busy();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw busy();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw busy();
+            kib += units;
         }
-        reserved.merge(exchange, units, Integer::sum);
-    }
 
-    /** Makes what the exchange holds at least {@code bytes}, reserving only the difference. */
-    void reserveAtLeast(HttpExchange exchange, long bytes) {
-        long held = reserved.getOrDefault(exchange, 0) * 1024L;
-        if (bytes > held) {
-            reserve(exchange, bytes - held);
-        }
-    }
-
-    /**
-     * Gives back what the exchange holds beyond {@code bytes}: an answer reserves the worst case
-     * while it is built, and only its own size while a client reads it.
-     */
-    void keepOnly(HttpExchange exchange, long bytes) {
-        int keep = (int) Math.min(total, (bytes + 1023) / 1024);
-        reserved.computeIfPresent(exchange, (e, held) -> {
-            if (held <= keep) {
-                return held;
+        /** Makes what is held at least {@code bytes}, reserving only the difference. */
+        void reserveAtLeast(long bytes) {
+            long held = kib * 1024L;
+            if (bytes > held) {
+                reserve(bytes - held);
             }
-            kibibytes.release(held - keep);
-            return keep;
-        });
-    }
+        }
 
-    /** Gives back what the exchange reserved; once. */
-    void release(HttpExchange exchange) {
-        Integer units = reserved.remove(exchange);
-        if (units != null) {
-            kibibytes.release(units);
+        /**
+         * Gives back what is held beyond {@code bytes}: an answer reserves the worst case while
+         * it is built, and only its own size while a client reads it.
+         */
+        void keepOnly(long bytes) {
+            int keep = (int) Math.min(total, (bytes + 1023) / 1024);
+            if (kib > keep) {
+                kibibytes.release(kib - keep);
+                kib = keep;
+            }
+        }
+
+        /** Gives back everything held; once. */
+        void release() {
+            if (kib > 0) {
+                kibibytes.release(kib);
+                kib = 0;
+            }
         }
     }
 

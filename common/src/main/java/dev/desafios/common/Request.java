@@ -141,12 +141,12 @@ public final class Request {
      * the answer is sent.
      */
     public void reserveMemory(long bytes) {
-        MemoryBudget.SHARED.reserveAtLeast(exchange, bytes);
+        state.memory.reserveAtLeast(bytes);
     }
 
     /** Gives back what {@link #reserveMemory} holds beyond {@code bytes}: the built answer's own size. */
     public void keepOnlyMemory(long bytes) {
-        MemoryBudget.SHARED.keepOnly(exchange, bytes);
+        state.memory.keepOnly(bytes);
     }
 
     /**
@@ -196,7 +196,7 @@ public final class Request {
                 throw Problem.payloadTooLarge(maxBodyBytes);
             }
         }
-        MemoryBudget.SHARED.reserve(exchange, MemoryBudget.BODY_COST * (declared >= 0 ? declared : maxBodyBytes));
+        state.memory.reserve(MemoryBudget.BODY_COST * (declared >= 0 ? declared : maxBodyBytes));
         // Not closed here: closing drains what is left of the body (up to drainAmount), and that
         // must come after the answer, or a client that sent less than it declared never gets one.
         // The exchange closes it once the response is out.

@@ -155,10 +155,10 @@ public final class Router implements HttpHandler {
             response = Response.problem(Problem.internal(), path, requestId);
         }
         try {
-            response = held(exchange, response, path, requestId);
+            response = held(exchange, response, path, requestId, state.memory);
             send(exchange, response, requestId);
         } finally {
-            MemoryBudget.SHARED.release(exchange);
+            state.memory.release();
         }
         long nanos = System.nanoTime() - start;
         long ms = nanos / 1_000_000;
@@ -223,12 +223,13 @@ public final class Router implements HttpHandler {
      * A large answer reserves its bytes until it is sent ({@link MemoryBudget}): a client that
      * does not read holds it that long. When the budget is spent, a small 503 goes instead.
      */
-    private static Response held(HttpExchange exchange, Response response, String path, String requestId) {
+    private static Response held(HttpExchange exchange, Response response, String path, String requestId,
+            MemoryBudget.Reservation memory) {
         if (response.body().length < HELD_FROM_BYTES || "HEAD".equals(exchange.getRequestMethod())) {
             return response;
         }
         try {
-            MemoryBudget.SHARED.reserveAtLeast(exchange, response.body().length);
+            memory.reserveAtLeast(response.body().length);
             return response;
         } catch (Problem busy) {
             return Response.problem(busy, path, requestId);

@@ -2,6 +2,7 @@ package dev.desafios.common;
 
 import static dev.desafios.common.testing.TestHttp.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,51 @@ class HttpCallsTest {
                 + "x".repeat(5000), Duration.ZERO));
 
         assertEquals(502, assertThrows(Problem.class, () -> small.get(upstream.uri("/"), "r")).status());
+    }
+
+    @Test
+    void sendWithin_bodyStalls_timesOutAtTheDeadlineAndLeavesNoInterrupt() throws Exception {
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").trickled(Duration.ofMinutes(1)));
+        try (var client = HttpCalls.newClient(Duration.ofSeconds(1))) {
+            var request = java.net.http.HttpRequest.newBuilder(upstream.uri("/")).build();
+            long start = System.nanoTime();
+
+            assertThrows(java.net.http.HttpTimeoutException.class, () -> HttpCalls.sendWithin(client, request,
+                    HttpResponse.BodyHandlers.ofByteArray(), start + 300_000_000L));
+
+            assertTrue(System.nanoTime() - start < 1_000_000_000L);
+            assertFalse(Thread.currentThread().isInterrupted(), "the deadline's interrupt outlived the call");
+        }
+    }
+
+    @Test
+    void sendWithin_answeredInTime_noInterruptComesAfter() throws Exception {
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}"));
+        try (var client = HttpCalls.newClient(Duration.ofSeconds(1))) {
+            var request = java.net.http.HttpRequest.newBuilder(upstream.uri("/")).build();
+
+            var answer = HttpCalls.sendWithin(client, request, HttpResponse.BodyHandlers.ofString(),
+                    System.nanoTime() + 200_000_000L);
+
+            assertEquals("{\"a\":1}", answer.body());
+            // Past the deadline: a sleep that an interrupt would cut short.
+            Thread.sleep(400);
+            assertFalse(Thread.currentThread().isInterrupted());
+        }
+    }
+
+    @Test
+    void callDeadline_firedBeforeClose_itsInterruptIsCleared() {
+        var deadline = new CallDeadline(System.nanoTime());
+        long giveUp = System.nanoTime() + 2_000_000_000L;
+        while (!deadline.expired() && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+
+        deadline.close();
+
+        assertTrue(deadline.expired());
+        assertFalse(Thread.interrupted());
     }
 
     @Test

@@ -3,66 +3,55 @@ package dev.desafios.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class MemoryBudgetTest {
 
-    /** Runs the check on a real exchange (the budget keeps what it reserved on it). */
-    private static void onExchange(java.util.function.Consumer<com.sun.net.httpserver.HttpExchange> check) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        var failure = new AtomicReference<Throwable>();
-        server.createContext("/", exchange -> {
-            try {
-                check.accept(exchange);
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try (var client = HttpClient.newHttpClient()) {
-            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } finally {
-            server.stop(0);
-        }
-        if (failure.get() instanceof Error error) {
-            throw error;
-        }
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
+    @Test
+    void reserve_overTheBudget_503WithRetryAfterAndNothingTaken() {
+        var budget = new MemoryBudget(64 * 1024);
+        var reservation = budget.reservation();
+        reservation.reserve(48 * 1024);
+        Problem busy = assertThrows(Problem.class, () -> reservation.reserve(32 * 1024));
+        assertEquals(503, busy.status());
+        assertEquals("1", busy.headers().values().get("Retry-After"));
+        assertEquals(16, budget.available());
     }
 
     @Test
-    void reserve_overTheBudget_503WithRetryAfterAndNothingTaken() throws Exception {
+    void release_afterReserving_everythingBackOnce() {
         var budget = new MemoryBudget(64 * 1024);
-        onExchange(exchange -> {
-            budget.reserve(exchange, 48 * 1024);
-            Problem busy = assertThrows(Problem.class, () -> budget.reserve(exchange, 32 * 1024));
-            assertEquals(503, busy.status());
-            assertEquals("1", busy.headers().values().get("Retry-After"));
-            assertEquals(16, budget.available());
-        });
+        var reservation = budget.reservation();
+        reservation.reserve(10 * 1024);
+        reservation.reserve(20 * 1024);
+        reservation.release();
+        reservation.release();
+        assertEquals(64, budget.available());
     }
 
     @Test
-    void release_afterReserving_everythingBackOnce() throws Exception {
+    void keepOnly_afterTheWorstCase_givesBackTheRestAndReleasesWhatIsKept() {
         var budget = new MemoryBudget(64 * 1024);
-        onExchange(exchange -> {
-            budget.reserve(exchange, 10 * 1024);
-            budget.reserve(exchange, 20 * 1024);
-            budget.release(exchange);
-            budget.release(exchange);
-            assertEquals(64, budget.available());
-        });
+        var answer = budget.reservation();
+        answer.reserveAtLeast(40 * 1024);
+        answer.reserveAtLeast(30 * 1024);
+        assertEquals(24, budget.available());
+        answer.keepOnly(8 * 1024);
+        assertEquals(56, budget.available());
+        answer.release();
+        assertEquals(64, budget.available());
+    }
+
+    @Test
+    void reservations_ofTwoExchanges_areKeptApart() {
+        var budget = new MemoryBudget(64 * 1024);
+        var first = budget.reservation();
+        var second = budget.reservation();
+        first.reserve(16 * 1024);
+        second.reserve(32 * 1024);
+        first.release();
+        assertEquals(32, budget.available());
+        second.release();
+        assertEquals(64, budget.available());
     }
 }

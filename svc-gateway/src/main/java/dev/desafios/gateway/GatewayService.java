@@ -38,7 +38,7 @@ public final class GatewayService {
         var metrics = GatewayMetrics.in(router.metrics());
         var users = new Upstream("users", settings.usersUrl(), addresses, http, settings, metrics);
         var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings, metrics);
-        var gateway = new Gateway(new Proxy(settings.requestTimeout(), settings.trustedProxies()),
+        var gateway = new Gateway(new Proxy(settings.trustedProxies()),
                 RateLimiter.from(config), metrics, users, orders);
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);

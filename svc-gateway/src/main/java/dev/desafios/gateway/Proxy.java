@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +66,9 @@ final class Proxy {
         }
     }
 
-    private final Duration requestTimeout;
     private final TrustedProxies trustedProxies;
 
-    Proxy(Duration requestTimeout, TrustedProxies trustedProxies) {
-        this.requestTimeout = requestTimeout;
+    Proxy(TrustedProxies trustedProxies) {
         this.trustedProxies = trustedProxies;
     }
 
@@ -124,10 +121,10 @@ final class Proxy {
      * A request carrying the client's end-to-end headers, the request id and the gateway's own
      * X-Forwarded-For (the peer, or a trusted proxy's list and the peer), X-Forwarded-Proto (how
      * the gateway was reached) and X-Forwarded-Host (the Host the client sent, when well-formed);
-     * the URI is set per attempt.
+     * the URI is set per attempt. {@code body} is null for a request without one.
      */
     HttpRequest.Builder outbound(Request request, String method, BodyPublisher body) {
-        var builder = HttpRequest.newBuilder().method(method, body).timeout(requestTimeout);
+        var builder = withMethod(HttpRequest.newBuilder(), method, body);
         var headers = request.exchange().getRequestHeaders();
         Set<String> named = connectionTokens(headers.get("Connection"));
         String current = null;
@@ -188,15 +185,33 @@ final class Proxy {
     }
 
     /**
+     * The method and body: a GET, HEAD or DELETE without a body goes without a Content-Length (a
+     * {@code noBody()} publisher would send {@code Content-Length: 0}, which RFC 9110 section
+     * 8.6 asks a client not to send when the method gives a body no meaning).
+     */
+    private static HttpRequest.Builder withMethod(HttpRequest.Builder builder, String method, BodyPublisher body) {
+        if (body != null) {
+            return builder.method(method, body);
+        }
+        return switch (method) {
+            case "GET" -> builder.GET();
+            case "HEAD" -> builder.HEAD();
+            case "DELETE" -> builder.DELETE();
+            default -> builder.method(method, BodyPublishers.noBody());
+        };
+    }
+
+    /**
      * The body, bounded by MAX_BODY_BYTES (413 before reading it all); none without Content-Length
      * or chunks. A body the services behind cannot read (a content coding, a charset other than
-     * UTF-8) is refused here with their 415, so that nothing unsupported crosses the edge.
+     * UTF-8) is refused here with their 415, so that nothing unsupported crosses the edge. Null
+     * when there is none.
      */
     private static BodyPublisher body(Request request) {
         String length = request.header("Content-Length");
         boolean hasBody = request.header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
         if (!hasBody) {
-            return BodyPublishers.noBody();
+            return null;
         }
         request.requireUnencodedUtf8();
         return BodyPublishers.ofByteArray(request.body());

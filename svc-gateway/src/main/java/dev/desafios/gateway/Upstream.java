@@ -289,12 +289,10 @@ final class Upstream {
     /** One call to one address, whole body read, bounded by the deadline (System.nanoTime) and the body limit. */
     private HttpResponse<byte[]> attempt(Target target, String pathAndQuery, HttpRequest.Builder request, long deadline)
             throws IOException {
-        long left = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
-        HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery))
-                .timeout(Duration.ofNanos(left)).build();
+        HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery)).build();
         // A HEAD answer's Content-Length is the size of a GET's body, which never comes.
-        HttpResponse<byte[]> answer = HttpCalls.await(client.sendAsync(built, built.method().equals("HEAD")
-                ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes)), deadline);
+        HttpResponse<byte[]> answer = HttpCalls.sendWithin(client, built, built.method().equals("HEAD")
+                ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes), deadline);
         target.answeredAt = System.nanoTime();
         return answer;
     }

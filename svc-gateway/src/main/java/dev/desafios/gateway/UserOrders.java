@@ -8,7 +8,6 @@ import dev.desafios.common.Page;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
 import dev.desafios.common.Response;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Future;
@@ -35,11 +34,11 @@ final class UserOrders {
         long started = System.nanoTime();
         Future<HttpResponse<byte[]>> ordersAnswer = Forks.fork(() -> orders.send("GET",
                 "/orders?userId=" + id + "&limit=" + page.limit() + "&offset=" + page.offset(),
-                proxy.outbound(request, "GET", BodyPublishers.noBody())));
+                proxy.outbound(request, "GET", null)));
         JsonObject user;
         try {
             HttpResponse<byte[]> userAnswer = users.send("GET", "/users/" + id,
-                    proxy.outbound(request, "GET", BodyPublishers.noBody()));
+                    proxy.outbound(request, "GET", null));
             Proxy.noteUpstream(request, userAnswer, started);
             user = user(userAnswer, id);
         } catch (RuntimeException e) {

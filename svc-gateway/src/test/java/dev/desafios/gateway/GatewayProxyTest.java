@@ -49,6 +49,8 @@ class GatewayProxyTest {
         assertEquals("GET", users.received().get(0).method());
         assertEquals("/users/1", users.received().get(0).target());
         assertTrue(orders.received().isEmpty());
+        // RFC 9110 section 8.6: no Content-Length on a request whose method gives a body no meaning.
+        assertEquals(null, users.received().get(0).header("Content-Length"));
     }
 
     @Test
