@@ -35,8 +35,8 @@ final class MemoryBudget {
 
     /**
      * What one exchange holds, in KiB, from its first reservation to {@link #release}. It lives
-     * with the request's own state and is used by the thread that answers it: not a map keyed by
-     * exchange, whose identity hash cost more than the rest of a proxied request's bookkeeping.
+     * with the request's own state (the JDK keeps exchange attributes per context, so every
+     * exchange would share one) and is used by the thread that answers the request.
      */
     final class Reservation {
         private int kib;
