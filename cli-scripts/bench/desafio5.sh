@@ -9,12 +9,16 @@
 # the machine hits every row alike); per row the medians of requests/s, p50,
 # p99, and the CPU per request of the container in front (the users
 # container's for the direct row), from its cgroup. The gateway's RSS is read
-# idle and under load. Removes what it started.
+# idle and under load. With GATEWAY_TLS=1, the gateway and nginx are measured
+# over TLS instead (rows nginx-tls and gateway-tls, beside direct): the same
+# certificate of the project's CA and its key for both, TLS 1.2 and 1.3 only.
+# Removes what it started.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=bench-lib.sh
 source "$CLI_DIR/bench/bench-lib.sh"
+# shellcheck disable=SC2034 # run_container labels the containers with it
 CHALLENGE=bench
 
 WARMUP=${WARMUP:-20}
@@ -24,31 +28,65 @@ NET=bench5-net
 NAMES=(bench5-users bench5-gateway bench5-nginx bench5-jdkproxy)
 LIMITS=(--memory 256m --cpus 1)
 ROWS=(direct nginx gateway jdk-proxy)
+GATEWAY_TLS=${GATEWAY_TLS:-0}
+((GATEWAY_TLS == 0)) || ROWS=(direct nginx-tls gateway-tls)
+TLS_WORK=
 declare -A URL=() CONTAINER=() RESULTS=()
+
+# The certificate both sides serve over TLS: challenge 5's (tls-lib.sh), its
+# keystore for the gateway (uid 1000) and a copy of its key for nginx (uid 101).
+tls_files() {
+  # shellcheck source=../desafio5/tls-lib.sh
+  source "$CLI_DIR/desafio5/tls-lib.sh"
+  gateway_tls_files
+  TLS_WORK=$(mktemp -d "$STATE_DIR/bench5-tls.XXXXXX")
+  install -m 0400 -o 101 -g 101 "$TLS_SECRETS/gateway-tls.key" "$TLS_WORK/tls.key"
+  install -m 0444 "$TLS_SECRETS/gateway-tls.crt" "$TLS_WORK/tls.crt"
+}
+
+# The gateway's and nginx's extra docker run options over TLS (none without it).
+gateway_tls() {
+  ((GATEWAY_TLS == 1)) || return 0
+  printf '%s\n' --publish "127.0.0.1:$GATEWAY_TLS_PORT:8443" --env TLS_KEYSTORE_FILE=/run/secrets/gateway.p12 \
+    --volume "$TLS_KEYSTORE:/run/secrets/gateway.p12:ro" \
+    --volume "$TLS_PASSWORD_FILE:/run/secrets/tls_keystore_password:ro"
+}
+nginx_tls() {
+  ((GATEWAY_TLS == 1)) || return 0
+  printf '%s\n' --publish "127.0.0.1:$NGINX_TLS_PORT:8443" \
+    --volume "$CLI_DIR/bench/nginx/tls.conf:/etc/nginx/bench-tls/tls.conf:ro" \
+    --volume "$TLS_WORK/tls.key:/run/secrets/tls.key:ro" --volume "$TLS_WORK/tls.crt:/run/secrets/tls.crt:ro"
+}
 
 start_all() {
   ensure_network "$NET"
   run_service bench5-users "$IMAGE_PREFIX/svc-users" --network "$NET" --network-alias users \
     "${LIMITS[@]}" --publish "127.0.0.1:$USERS_PORT:8080"
   # The rate limiter counts every request, its limit far above the load (wrk is one address).
+  local tls_options nginx_options
+  mapfile -t tls_options < <(gateway_tls)
+  mapfile -t nginx_options < <(nginx_tls)
   run_service bench5-gateway "$IMAGE_PREFIX/svc-gateway" --network "$NET" \
-    "${LIMITS[@]}" --publish "127.0.0.1:$GATEWAY_PORT:8080" --env RATE_LIMIT=100000
+    "${LIMITS[@]}" --publish "127.0.0.1:$GATEWAY_PORT:8080" --env RATE_LIMIT=100000 "${tls_options[@]}"
   run_service bench5-jdkproxy "$HELLO_IMAGE" --network "$NET" "${LIMITS[@]}" \
     --publish "127.0.0.1:$PROXY_PORT:8080" --env PROXY_TO=http://users:8080
   remove_containers bench5-nginx
   dkq run --detach --name bench5-nginx --label desafios.challenge=bench --network "$NET" --user 101:101 \
     "${HARDENED[@]}" "${LIMITS[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --publish "127.0.0.1:$NGINX_PORT:8080" \
-    --volume "$CLI_DIR/bench/nginx/gateway.conf:/etc/nginx/nginx.conf:ro" "$NGINX_IMAGE"
+    --volume "$CLI_DIR/bench/nginx/gateway.conf:/etc/nginx/nginx.conf:ro" "${nginx_options[@]}" "$NGINX_IMAGE"
   wait_healthy bench5-users bench5-gateway bench5-jdkproxy
   local row
-  for row in nginx jdk-proxy; do
-    retry 40 0.25 curl -sf -o /dev/null "${URL[$row]}" || die "$row does not answer ${URL[$row]}"
+  local trust=()
+  ((GATEWAY_TLS == 0)) || trust=(--cacert "$PROJECT_CA_CERT")
+  for row in "${ROWS[@]:1}"; do
+    retry 40 0.25 curl -sf "${trust[@]}" -o /dev/null "${URL[$row]}" || die "$row does not answer ${URL[$row]}"
   done
 }
 
 stop_all() {
   remove_containers "${NAMES[@]}"
   remove_networks "$NET"
+  [[ -z $TLS_WORK ]] || rm -rf "$TLS_WORK"
 }
 
 # measure ROW: one wrk run of DURATION on the row's URL; prints
@@ -57,7 +95,7 @@ measure() {
   local row=$1 out id cpu_before cpu_after requests
   id=$(docker inspect -f '{{.Id}}' "${CONTAINER[$row]}")
   cpu_before=$(bench_cpu_ns "$id")
-  out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "${URL[$row]}")
+  out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "${URL[$row]}" 2>&1)
   cpu_after=$(bench_cpu_ns "$id")
   grep -qE 'Non-2xx|Socket errors' <<<"$out" && { err "$row had errors:"; grep -E 'Non-2xx|Socket errors' <<<"$out" >&2; }
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
@@ -72,7 +110,11 @@ rss() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | cut -d/ -f1 | x
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/) n *= 1000; printf "%.2f", n }'; }
 
 # The median of the Nth field of a row's results.
-median_of() { local row=$1 n=$2; bench_median_real $(tr ';' '\n' <<<"${RESULTS[$row]}" | sed '/^$/d' | awk -v n="$n" '{ print $n }'); }
+median_of() {
+  local row=$1 n=$2 values
+  mapfile -t values < <(tr ';' '\n' <<<"${RESULTS[$row]}" | sed '/^$/d' | awk -v n="$n" '{ print $n }')
+  bench_median_real "${values[@]}"
+}
 bench_median_real() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 report() {
@@ -83,11 +125,12 @@ report() {
     printf '%-10s %8s %9s %9s %12s\n' "$row" "$rps" "$p50" "$p99" "$cpu"
   done
   printf '(medians of %s rounds of %s s; CPU of the container in front, users for direct)\n' "$ROUNDS" "$DURATION"
-  for row in gateway jdk-proxy; do
-    printf '%s / nginx: throughput %s, p99 %s, CPU per request %s\n' "$row" \
-      "$(awk -v a="$(median_of "$row" 1)" -v b="$(median_of nginx 1)" 'BEGIN { printf "%.2f", a / b }')" \
-      "$(awk -v a="$(median_of "$row" 3)" -v b="$(median_of nginx 3)" 'BEGIN { printf "%.2f", a / b }')" \
-      "$(awk -v a="$(median_of "$row" 4)" -v b="$(median_of nginx 4)" 'BEGIN { printf "%.2f", a / b }')"
+  local nginx=${ROWS[1]}
+  for row in "${ROWS[@]:2}"; do
+    printf '%s / %s: throughput %s, p99 %s, CPU per request %s\n' "$row" "$nginx" \
+      "$(awk -v a="$(median_of "$row" 1)" -v b="$(median_of "$nginx" 1)" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(awk -v a="$(median_of "$row" 3)" -v b="$(median_of "$nginx" 3)" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(awk -v a="$(median_of "$row" 4)" -v b="$(median_of "$nginx" 4)" 'BEGIN { printf "%.2f", a / b }')"
   done
 }
 
@@ -97,10 +140,14 @@ main() {
   bench_ensure_hello "$IMAGE_PREFIX/svc-gateway"
   command -v wrk >/dev/null || { say "Installing wrk (Debian package)"; apt_install wrk; }
   USERS_PORT=$(bench_free_port) GATEWAY_PORT=$(bench_free_port) NGINX_PORT=$(bench_free_port) PROXY_PORT=$(bench_free_port)
+  GATEWAY_TLS_PORT=$(bench_free_port) NGINX_TLS_PORT=$(bench_free_port)
   URL=([direct]="http://127.0.0.1:$USERS_PORT/users/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/users/1"
-    [gateway]="http://127.0.0.1:$GATEWAY_PORT/api/users/1" [jdk-proxy]="http://127.0.0.1:$PROXY_PORT/api/users/1")
-  CONTAINER=([direct]=bench5-users [nginx]=bench5-nginx [gateway]=bench5-gateway [jdk-proxy]=bench5-jdkproxy)
+    [gateway]="http://127.0.0.1:$GATEWAY_PORT/api/users/1" [jdk-proxy]="http://127.0.0.1:$PROXY_PORT/api/users/1"
+    [nginx-tls]="https://localhost:$NGINX_TLS_PORT/api/users/1" [gateway-tls]="https://localhost:$GATEWAY_TLS_PORT/api/users/1")
+  CONTAINER=([direct]=bench5-users [nginx]=bench5-nginx [gateway]=bench5-gateway [jdk-proxy]=bench5-jdkproxy
+    [nginx-tls]=bench5-nginx [gateway-tls]=bench5-gateway)
   trap stop_all EXIT
+  ((GATEWAY_TLS == 0)) || tls_files
   start_all
   local idle loaded row round
   idle=$(rss bench5-gateway)
@@ -110,7 +157,7 @@ main() {
   for ((round = 1; round <= ROUNDS; round++)); do
     say "Round $round of $ROUNDS: ${ROWS[*]}, ${DURATION} s each"
     for row in "${ROWS[@]}"; do
-      if [[ $row == gateway && $round == 1 ]]; then
+      if [[ $row == gateway* && $round == 1 ]]; then
         # The gateway's memory is read in the middle of its first measured load.
         (sleep "$((DURATION / 2))"; rss bench5-gateway >"$STATE_DIR/bench5-loaded") &
       fi
