@@ -3,8 +3,13 @@
 # (32 connections, about DURATION seconds, loopback only), then checks that
 # the PostgreSQL row count, the Redis counter and the number of 2xx answers
 # moved by exactly the same amount. In the same run, pgbench (32 clients)
-# measures the database's own rate for the same single-row insert. Brings
-# challenge 3 up if it is not running and takes down only what it brought up.
+# measures the database's own rate for the same single-row insert, like for
+# like: from a container on the challenge's network with the API's limits and
+# hardening (run_container's: --cpus 1 --memory 256m, read-only, no
+# capabilities), against the same database container. CPU per request (or
+# per transaction) of each container, from its cgroup, says where the time
+# goes. Brings challenge 3 up if it is not running and takes down only what
+# it brought up.
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
@@ -23,27 +28,55 @@ counts() { curl -s --max-time 5 "$URL/visits" | grep -o '"visits":[0-9]*,"access
 # hey with a fixed request count (so every request it sends is also counted).
 load() { hey -n "$1" -c "$CONNECTIONS" -disable-keepalive=false "$URL/"; }
 
-# pgbench from a throwaway container on the challenge's network, like the API.
+PGBENCH=desafio3-pgbench
+
+# CPU time (ns) used so far by each named container, on one line.
+cpu_of() {
+  local name
+  for name in "$@"; do bench_cpu_ns "$(docker inspect -f '{{.Id}}' "$name")"; done | paste -sd' '
+}
+
+# CPU microseconds per operation: `per_op NS_BEFORE NS_AFTER OPERATIONS`.
+per_op() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / 1000 / n : 0) }'; }
+
+# pgbench as a client like the API: a container on the challenge's network
+# with the limits and hardening run_container gives the API (--cpus 1
+# --memory 256m, read-only, no capabilities, no new privileges, pids limit),
+# idle until pgbench runs in it, so that its cgroup counts pgbench's CPU.
+# Prints "tps transactions pgbench_cpu_ns db_cpu_ns".
 pgbench_rate() {
   local work
   work=$(mktemp -d "$STATE_DIR/bench.XXXXXX")
   printf 'db:5432:app:app:%s\n' "$(<"$SECRETS/db_password.api")" | write_secret "$work/pgpass" 999
   printf '%s\n' "INSERT INTO bench_accesses (path, client, user_agent, request_id) VALUES ('/', '172.18.0.1', 'pgbench', 'bench');" >"$work/insert.sql"
   chmod 755 "$work" && chmod 644 "$work/insert.sql"
-  local run=(run --rm --network desafio3-net --user 999:999 --read-only --cap-drop ALL --tmpfs /tmp
-    --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE")
-  docker "${run[@]}" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
-  dk "${run[@]}" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app >"$work/out"
-  docker "${run[@]}" psql -h db -U app -d app -qc 'DROP TABLE bench_accesses' >&2
-  grep -o 'tps = [0-9.]*' "$work/out" | head -n 1 | cut -d' ' -f3
+  # What it runs is shown on stderr: stdout is the result.
+  remove_containers "$PGBENCH" >&2
+  dkq run --detach --name "$PGBENCH" --label desafios.challenge=3 --network desafio3-net --user 999:999 \
+    "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --memory 256m --cpus 1 \
+    --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE" sleep infinity >&2
+  docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
+  local before after
+  before=$(cpu_of "$PGBENCH" desafio3-db)
+  local bench=(exec "$PGBENCH" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app)
+  show docker "${bench[@]}" >&2
+  docker "${bench[@]}" >"$work/out"
+  after=$(cpu_of "$PGBENCH" desafio3-db)
+  docker exec "$PGBENCH" psql -h db -U app -d app -qc 'DROP TABLE bench_accesses' >&2
+  remove_containers "$PGBENCH" >&2
+  local tps done_
+  tps=$(grep -o 'tps = [0-9.]*' "$work/out" | head -n 1 | cut -d' ' -f3)
+  done_=$(awk '/number of transactions actually processed/ { split($NF, a, "/"); print a[1] }' "$work/out")
   rm -rf "$work"
+  printf '%s %s %s %s\n' "$tps" "$done_" "$(per_op "${before% *}" "${after% *}" "$done_")" \
+    "$(per_op "${before#* }" "${after#* }" "$done_")"
 }
 
 main() {
   setup_all
   ensure_hey
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
-  trap '((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
+  trap 'remove_containers "$PGBENCH"; ((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
   say "Warming up the API for $WARMUP s"
   local warm rate
   warm=$(hey -z "${WARMUP}s" -c "$CONNECTIONS" "$URL/")
@@ -51,10 +84,13 @@ main() {
   local before after out requests
   # hey gives each connection requests/connections of them: a multiple is sent exactly.
   requests=$((rate * DURATION / CONNECTIONS * CONNECTIONS))
+  local cpu_before cpu_after stores=(desafio3-api desafio3-db desafio3-cache)
   before=$(counts)
   say "Loading GET / with $requests requests over $CONNECTIONS connections (about $DURATION s)"
   show hey -n "$requests" -c "$CONNECTIONS" "$URL/"
+  cpu_before=$(cpu_of "${stores[@]}")
   out=$(load "$requests")
+  cpu_after=$(cpu_of "${stores[@]}")
   after=$(counts)
   local ok rps p50 p99 d_visits d_rows
   ok=$(awk '/\[2[0-9][0-9]\]/ { s += $2 } END { print s + 0 }' <<<"$out")
@@ -63,11 +99,16 @@ main() {
   p99=$(awk '/ 99% in/ { printf "%.1f", $3 * 1000 }' <<<"$out")
   d_visits=$((${after%,*} - ${before%,*})) d_rows=$((${after#*,} - ${before#*,}))
   say "pgbench: the same single-row insert, $CONNECTIONS clients, $DURATION s"
-  local tps
-  tps=$(pgbench_rate)
-  printf '\n%-28s %10s %8s %8s\n' measure 'req/s' 'p50 ms' 'p99 ms'
-  printf '%-28s %10s %8s %8s\n' "API GET / (hey, 32 conns)" "$rps" "$p50" "$p99"
-  printf '%-28s %10.0f %8s %8s\n' "pgbench insert (32 clients)" "$tps" - -
+  local tps done_ pg_cpu db_cpu api_cpu api_db_cpu cache_cpu
+  read -r tps done_ pg_cpu db_cpu < <(pgbench_rate)
+  local -a b=($cpu_before) a=($cpu_after)
+  api_cpu=$(per_op "${b[0]}" "${a[0]}" "$ok") api_db_cpu=$(per_op "${b[1]}" "${a[1]}" "$ok")
+  cache_cpu=$(per_op "${b[2]}" "${a[2]}" "$ok")
+  printf '\n%-28s %10s %8s %8s %14s %12s\n' measure 'req/s' 'p50 ms' 'p99 ms' 'client CPU us' 'db CPU us'
+  printf '%-28s %10s %8s %8s %14s %12s\n' "API GET / (hey, 32 conns)" "$rps" "$p50" "$p99" "$api_cpu" "$api_db_cpu"
+  printf '%-28s %10.0f %8s %8s %14s %12s\n' "pgbench insert (32 clients)" "$tps" - - "$pg_cpu" "$db_cpu"
+  printf 'CPU per request (us): API container %s, database %s, Redis %s; per pgbench transaction: pgbench container %s, database %s\n' \
+    "$api_cpu" "$api_db_cpu" "$cache_cpu" "$pg_cpu" "$db_cpu"
   printf 'API / pgbench: %s\n' "$(awk -v a="$rps" -v b="$tps" 'BEGIN { printf "%.2f", a / b }')"
   printf '2xx answers %s of %s requests, counter +%s, rows +%s\n' "$ok" "$requests" "$d_visits" "$d_rows"
   grep -A5 'Error distribution' <<<"$out" || true
