@@ -148,6 +148,32 @@ class GroupCommitTest {
 
     @Test
     @Timeout(30)
+    void submit_whenItsBatchIsStuck_answers503WithinTheAnswerTimeAndTheBatchStillCompletes() throws Exception {
+        var stuck = new CountDownLatch(1);
+        var written = new CopyOnWriteArrayList<Integer>();
+        Function<List<Integer>, List<Integer>> writer = items -> {
+            await(stuck);
+            written.addAll(items);
+            return items;
+        };
+        try (var commits = new GroupCommit<>("test", 1, 64, Duration.ofMillis(100), STALLED, writer)) {
+            long start = System.nanoTime();
+            var refused = assertThrows(Problem.class, () -> commits.submit(1));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(503, refused.status());
+            assertEquals(STALLED, refused.getMessage());
+            long answerWithin = GroupCommit.ANSWER_WITHIN.toMillis();
+            assertTrue(waitedMs >= answerWithin && waitedMs < answerWithin + 500,
+                    "answered by the deadline, not by the stuck write: " + waitedMs + " ms");
+            stuck.countDown();
+            assertEquals(2, commits.submit(2));
+        }
+        assertEquals(List.of(1, 2), new ArrayList<>(written), "the late batch was still written (and would be counted)");
+    }
+
+    @Test
+    @Timeout(30)
     void submit_whileTheGateIsClosed_givesUpAfterTheQueueWaitThenWritesOnceItOpens() {
         var written = new CopyOnWriteArrayList<Integer>();
         var open = new AtomicBoolean(false);
