@@ -23,7 +23,7 @@ public final class Services {
      * Sets the DNS cache times unless they are set already: in the images by
      * {@code /app/java.security} ({@code -Djava.security.properties}, the parent pom), read
      * without {@link Security#setProperty}, whose first call starts the JDK's System.Logger
-     * (about 20 ms of a cold start).
+     * (cli-scripts/bench/README.md).
      */
     static void cacheDnsAnswersOnce(String foundSeconds, String notFoundSeconds) {
         if (!foundSeconds.equals(Security.getProperty("networkaddress.cache.ttl"))
