@@ -19,6 +19,19 @@ public final class Services {
         Security.setProperty("networkaddress.cache.negative.ttl", notFoundSeconds);
     }
 
+    /**
+     * Sets the DNS cache times unless they are set already: in the images by
+     * {@code /app/java.security} ({@code -Djava.security.properties}, the parent pom), read
+     * without {@link Security#setProperty}, whose first call starts the JDK's System.Logger
+     * (cli-scripts/bench/README.md).
+     */
+    static void cacheDnsAnswersOnce(String foundSeconds, String notFoundSeconds) {
+        if (!foundSeconds.equals(Security.getProperty("networkaddress.cache.ttl"))
+                || !notFoundSeconds.equals(Security.getProperty("networkaddress.cache.negative.ttl"))) {
+            cacheDnsAnswers(foundSeconds, notFoundSeconds);
+        }
+    }
+
     /** What a main does once its configuration is read. */
     @FunctionalInterface
     public interface Startup {
@@ -28,7 +41,7 @@ public final class Services {
 
     /** Runs the start-up; exits 2 with one line on stderr for a bad setting, 1 for any other failure. */
     public static void run(String serviceName, Startup startup) {
-        cacheDnsAnswers("3", "1");
+        cacheDnsAnswersOnce("3", "1");
         try {
             startup.start();
         } catch (Config.ConfigException e) {
