@@ -80,6 +80,7 @@ pgbench_rate() {
 main() {
   setup_all
   ensure_ab
+  # shellcheck disable=SC2034 # read by the EXIT trap
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
   trap 'remove_containers "$PGBENCH"; ((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
   say "Warming up the API for $WARMUP s"
@@ -111,7 +112,9 @@ main() {
   say "pgbench: the same single-row insert, $CONNECTIONS clients, $DURATION s"
   local tps done_ pg_cpu db_cpu api_cpu api_db_cpu cache_cpu
   read -r tps done_ pg_cpu db_cpu < <(pgbench_rate)
-  local -a b=($cpu_before) a=($cpu_after)
+  local -a b a
+  read -r -a b <<<"$cpu_before"
+  read -r -a a <<<"$cpu_after"
   api_cpu=$(per_op "${b[0]}" "${a[0]}" "$ok") api_db_cpu=$(per_op "${b[1]}" "${a[1]}" "$ok")
   cache_cpu=$(per_op "${b[2]}" "${a[2]}" "$ok")
   printf '\n%-28s %10s %8s %8s %14s %12s\n' measure 'req/s' 'p50 ms' 'p99 ms' 'client CPU us' 'db CPU us'
