@@ -20,7 +20,7 @@ PROJECT_CA_CERT="$PROJECT_CA_DIR/ca.crt"
 # The CA: an EC P-256 key and a self-signed certificate that may sign servers only.
 ca_ensure() {
   if [[ -s $PROJECT_CA_KEY && -s $PROJECT_CA_CERT ]]; then note "CA kept: $PROJECT_CA_CERT"; return 0; fi
-  command -v openssl >/dev/null || { say "Installing openssl"; apt_install openssl; }
+  ensure_command openssl
   install -d -m 0700 "$STATE_DIR" "$PROJECT_CA_DIR"
   local cmd=(openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 825
     -subj "/CN=desafios project CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0"

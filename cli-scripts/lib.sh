@@ -499,8 +499,11 @@ apt_install() {
   fi
 }
 
-# hey, the HTTP load generator, from Debian's package when it is missing.
-ensure_hey() { command -v hey >/dev/null || { say "Installing hey (Debian package)"; apt_install hey; }; }
+# A command from its Debian package when it is missing: `ensure_command ab apache2-utils`
+# (the package defaults to the command's name).
+ensure_command() {
+  command -v "$1" >/dev/null || { say "Installing $1 (Debian package ${2:-$1})"; apt_install "${2:-$1}"; }
+}
 apt_quiet() {
   DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get "$@" </dev/null >>"$STATE_DIR/apt.log" 2>&1
 }

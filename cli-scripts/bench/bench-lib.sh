@@ -67,6 +67,15 @@ bench_cpu_ns() {
     awk '/^usage_usec/ { print $2 * 1000 }' "/sys/fs/cgroup/system.slice/docker-$1.scope/cpu.stat"
 }
 
+# CPU time (ns) used so far by each named container, on one line.
+bench_cpu_of() {
+  local name
+  for name in "$@"; do bench_cpu_ns "$(docker inspect -f '{{.Id}}' "$name")"; done | paste -sd' '
+}
+
+# CPU microseconds per operation: `bench_per_op NS_BEFORE NS_AFTER OPERATIONS`.
+bench_per_op() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / 1000 / n : 0) }'; }
+
 # Prints "min median max" of whole numbers (an even count's median: the lower middle one).
 bench_stats() {
   printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }'

@@ -31,18 +31,8 @@ counts() { curl -s --max-time 5 "$URL/visits" | grep -o '"visits":[0-9]*,"access
 # the API and the database, and hey spent 48 us of CPU per GET / where ab
 # spends 13 (cli-scripts/bench/README.md).
 load() { ab -q -k -n "$1" -c "$CONNECTIONS" "$URL/"; }
-ensure_ab() { command -v ab >/dev/null || { say "Installing ab (Debian package apache2-utils)"; apt_install apache2-utils; }; }
 
 PGBENCH=desafio3-pgbench
-
-# CPU time (ns) used so far by each named container, on one line.
-cpu_of() {
-  local name
-  for name in "$@"; do bench_cpu_ns "$(docker inspect -f '{{.Id}}' "$name")"; done | paste -sd' '
-}
-
-# CPU microseconds per operation: `per_op NS_BEFORE NS_AFTER OPERATIONS`.
-per_op() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / 1000 / n : 0) }'; }
 
 # pgbench as a client like the API: a container on the challenge's network
 # with the limits and hardening run_container gives the API (--cpus 1
@@ -62,24 +52,24 @@ pgbench_rate() {
     --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE" sleep infinity >&2
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
   local before after
-  before=$(cpu_of "$PGBENCH" desafio3-db)
+  before=$(bench_cpu_of "$PGBENCH" desafio3-db)
   local bench=(exec "$PGBENCH" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app)
   show docker "${bench[@]}" >&2
   docker "${bench[@]}" >"$work/out"
-  after=$(cpu_of "$PGBENCH" desafio3-db)
+  after=$(bench_cpu_of "$PGBENCH" desafio3-db)
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'DROP TABLE bench_accesses' >&2
   remove_containers "$PGBENCH" >&2
   local tps done_
   tps=$(grep -o 'tps = [0-9.]*' "$work/out" | head -n 1 | cut -d' ' -f3)
   done_=$(awk '/number of transactions actually processed/ { split($NF, a, "/"); print a[1] }' "$work/out")
   rm -rf "$work"
-  printf '%s %s %s %s\n' "$tps" "$done_" "$(per_op "${before% *}" "${after% *}" "$done_")" \
-    "$(per_op "${before#* }" "${after#* }" "$done_")"
+  printf '%s %s %s %s\n' "$tps" "$done_" "$(bench_per_op "${before% *}" "${after% *}" "$done_")" \
+    "$(bench_per_op "${before#* }" "${after#* }" "$done_")"
 }
 
 main() {
   setup_all
-  ensure_ab
+  ensure_command ab apache2-utils
   # shellcheck disable=SC2034 # read by the EXIT trap
   if ! container_healthy desafio3-api; then "$CLI_DIR/desafio3/up.sh"; STARTED=1; fi
   trap 'remove_containers "$PGBENCH"; ((STARTED == 0)) || "$CLI_DIR/desafio3/down.sh"' EXIT
@@ -95,9 +85,9 @@ main() {
   before=$(counts)
   say "Loading GET / with $requests requests over $CONNECTIONS connections (about $DURATION s)"
   show ab -q -k -n "$requests" -c "$CONNECTIONS" "$URL/"
-  cpu_before=$(cpu_of "${stores[@]}")
+  cpu_before=$(bench_cpu_of "${stores[@]}")
   out=$(load "$requests")
-  cpu_after=$(cpu_of "${stores[@]}")
+  cpu_after=$(bench_cpu_of "${stores[@]}")
   after=$(counts)
   local ok rps p50 p99 d_visits d_rows
   # 2xx: the complete requests but the non-2xx and the failed ones. ab also counts as failed
@@ -115,8 +105,8 @@ main() {
   local -a b a
   read -r -a b <<<"$cpu_before"
   read -r -a a <<<"$cpu_after"
-  api_cpu=$(per_op "${b[0]}" "${a[0]}" "$ok") api_db_cpu=$(per_op "${b[1]}" "${a[1]}" "$ok")
-  cache_cpu=$(per_op "${b[2]}" "${a[2]}" "$ok")
+  api_cpu=$(bench_per_op "${b[0]}" "${a[0]}" "$ok") api_db_cpu=$(bench_per_op "${b[1]}" "${a[1]}" "$ok")
+  cache_cpu=$(bench_per_op "${b[2]}" "${a[2]}" "$ok")
   printf '\n%-28s %10s %8s %8s %14s %12s\n' measure 'req/s' 'p50 ms' 'p99 ms' 'client CPU us' 'db CPU us'
   printf '%-28s %10s %8s %8s %14s %12s\n' "API GET / (ab, 32 conns)" "$rps" "$p50" "$p99" "$api_cpu" "$api_db_cpu"
   printf '%-28s %10.0f %8s %8s %14s %12s\n' "pgbench insert (32 clients)" "$tps" - - "$pg_cpu" "$db_cpu"

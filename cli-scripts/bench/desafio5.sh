@@ -92,16 +92,15 @@ stop_all() {
 # measure ROW: one wrk run of DURATION on the row's URL; prints
 # "req/s p50_ms p99_ms cpu_us_per_request" of its container.
 measure() {
-  local row=$1 out id cpu_before cpu_after requests
-  id=$(docker inspect -f '{{.Id}}' "${CONTAINER[$row]}")
-  cpu_before=$(bench_cpu_ns "$id")
+  local row=$1 out cpu_before cpu_after requests
+  cpu_before=$(bench_cpu_of "${CONTAINER[$row]}")
   out=$(wrk -t2 -c32 -d"${DURATION}s" --latency "${URL[$row]}" 2>&1)
-  cpu_after=$(bench_cpu_ns "$id")
+  cpu_after=$(bench_cpu_of "${CONTAINER[$row]}")
   grep -qE 'Non-2xx|Socket errors' <<<"$out" && { err "$row had errors:"; grep -E 'Non-2xx|Socket errors' <<<"$out" >&2; }
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   printf '%s %s %s %s\n' "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")" \
     "$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")" "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")" \
-    "$(awk -v c=$((cpu_after - cpu_before)) -v n="$requests" 'BEGIN { printf "%.0f", c / 1000 / n }')"
+    "$(bench_per_op "$cpu_before" "$cpu_after" "$requests")"
 }
 
 rss() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | cut -d/ -f1 | xargs; }
@@ -138,7 +137,7 @@ main() {
   setup_all
   ensure_images svc-users svc-gateway
   bench_ensure_hello "$IMAGE_PREFIX/svc-gateway"
-  command -v wrk >/dev/null || { say "Installing wrk (Debian package)"; apt_install wrk; }
+  ensure_command wrk
   USERS_PORT=$(bench_free_port) GATEWAY_PORT=$(bench_free_port) NGINX_PORT=$(bench_free_port) PROXY_PORT=$(bench_free_port)
   GATEWAY_TLS_PORT=$(bench_free_port) NGINX_TLS_PORT=$(bench_free_port)
   URL=([direct]="http://127.0.0.1:$USERS_PORT/users/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/users/1"

@@ -99,7 +99,7 @@ main() {
   trap faults_finish EXIT
   say "Fault, challenge 3: reads against writes, then restarts, a pause and kills of the stores under steady load"
   faults_ensure_up 3 desafio3-db desafio3-cache desafio3-api
-  ensure_hey
+  ensure_command hey
   reads_against_writes
   LOAD=$FAULTS_WORK/load
   local before after ok_count total api_restarts round

@@ -175,7 +175,7 @@ main() {
   trap faults_finish EXIT
   say "Memory, challenge $challenge: requests that hold memory against $CONTAINER"
   faults_ensure_up "$challenge" "$CONTAINER"
-  ensure_hey
+  ensure_command hey
   before=$(harm_state "$CONTAINER")
   check "$HELD unfinished 64 KiB bodies held: health answers 200 within 2 s throughout" \
     held_while_healthy "$HELD" "POST:$POST_PATH"

@@ -12,24 +12,18 @@ public final class Services {
      * containers come and go, and the JVM would keep them 30 s and 10 s. These are security
      * properties: {@code -Dnetworkaddress.cache.ttl} is never read, and the JDK's own
      * java.security file sets the negative one, which outranks {@code sun.net.inetaddr.*}.
-     * Call before the first lookup.
-     */
-    public static void cacheDnsAnswers(String foundSeconds, String notFoundSeconds) {
-        Security.setProperty("networkaddress.cache.ttl", foundSeconds);
-        Security.setProperty("networkaddress.cache.negative.ttl", notFoundSeconds);
-    }
-
-    /**
-     * Sets the DNS cache times unless they are set already: in the images by
-     * {@code /app/java.security} ({@code -Djava.security.properties}, the parent pom), read
-     * without {@link Security#setProperty}, whose first call starts the JDK's System.Logger
+     * Call before the first lookup. Times already set are left alone: the images set the
+     * services' own in {@code /app/java.security} ({@code -Djava.security.properties}, the parent
+     * pom), and the first {@link Security#setProperty} starts the JDK's System.Logger
      * (cli-scripts/bench/README.md).
      */
-    static void cacheDnsAnswersOnce(String foundSeconds, String notFoundSeconds) {
-        if (!foundSeconds.equals(Security.getProperty("networkaddress.cache.ttl"))
-                || !notFoundSeconds.equals(Security.getProperty("networkaddress.cache.negative.ttl"))) {
-            cacheDnsAnswers(foundSeconds, notFoundSeconds);
+    public static void cacheDnsAnswers(String foundSeconds, String notFoundSeconds) {
+        if (foundSeconds.equals(Security.getProperty("networkaddress.cache.ttl"))
+                && notFoundSeconds.equals(Security.getProperty("networkaddress.cache.negative.ttl"))) {
+            return;
         }
+        Security.setProperty("networkaddress.cache.ttl", foundSeconds);
+        Security.setProperty("networkaddress.cache.negative.ttl", notFoundSeconds);
     }
 
     /** What a main does once its configuration is read. */
@@ -41,7 +35,7 @@ public final class Services {
 
     /** Runs the start-up; exits 2 with one line on stderr for a bad setting, 1 for any other failure. */
     public static void run(String serviceName, Startup startup) {
-        cacheDnsAnswersOnce("3", "1");
+        cacheDnsAnswers("3", "1");
         try {
             startup.start();
         } catch (Config.ConfigException e) {

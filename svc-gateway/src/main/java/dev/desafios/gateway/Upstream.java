@@ -620,9 +620,9 @@ final class Upstream {
     private Health probe(Target target, String requestId) {
         long deadline = System.nanoTime() + probeTimeout.toNanos();
         var request = HttpRequest.newBuilder(URI.create(target.origin + "/health")).GET()
-                .timeout(probeTimeout).header(RequestIds.HEADER, requestId).build();
+                .header(RequestIds.HEADER, requestId).build();
         try {
-            boolean up = HttpCalls.await(client.sendAsync(request, BoundedBody.handler(maxBodyBytes)), deadline)
+            boolean up = HttpCalls.sendWithin(client, request, BoundedBody.handler(maxBodyBytes), deadline)
                     .statusCode() == 200;
             if (up) {
                 target.asideUntil = 0;
