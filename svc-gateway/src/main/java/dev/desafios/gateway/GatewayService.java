@@ -43,6 +43,7 @@ public final class GatewayService {
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }
+        Upstream.awaitAddresses(settings.startupWait(), users, orders);
         var healthChecks = HealthChecks.every(settings.healthInterval(), List.of(users, orders));
         GatewayTls tls = GatewayTls.from(config);
         if (tls == null) {

@@ -38,10 +38,15 @@ import java.time.Duration;
  * @param maxInFlight    {@code UPSTREAM_MAX_IN_FLIGHT}, default 128: calls in flight to one upstream
  *                       (all its addresses); past it a request is answered a 503 at once rather
  *                       than joining a pile that only grows while the upstream is slow
+ * @param startupWait    {@code UPSTREAM_STARTUP_WAIT}, default 10s: how long the gateway waits at
+ *                       start for each upstream name to resolve before it takes connections. A
+ *                       swarm node that has just rejoined learns the other nodes' tasks a moment
+ *                       after its containers start; until then its gateway refuses connections
+ *                       (the entry moves on to another node) instead of answering 503s
  */
 record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Duration requestTimeout,
         Duration tryTimeout, Duration setAside, Duration dnsTtl, long maxBodyBytes, long maxUpstreamBodyBytes,
-        TrustedProxies trustedProxies, Duration healthInterval, int maxInFlight) {
+        TrustedProxies trustedProxies, Duration healthInterval, int maxInFlight, Duration startupWait) {
 
     static GatewaySettings from(Config config) {
         Duration connectTimeout = config.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofMillis(500));
@@ -60,7 +65,8 @@ record GatewaySettings(URI usersUrl, URI ordersUrl, Duration connectTimeout, Dur
                 config.whole("UPSTREAM_MAX_BODY_BYTES", HttpCalls.DEFAULT_MAX_BODY_BYTES, 1024, 64L * 1024 * 1024),
                 TrustedProxies.from(config),
                 config.duration("UPSTREAM_HEALTH_INTERVAL", Duration.ofSeconds(2)),
-                (int) config.whole("UPSTREAM_MAX_IN_FLIGHT", 128, 1, 10_000));
+                (int) config.whole("UPSTREAM_MAX_IN_FLIGHT", 128, 1, 10_000),
+                config.duration("UPSTREAM_STARTUP_WAIT", Duration.ofSeconds(10)));
     }
 
     /** An http URL with a host and at most a path: the gateway calls each address of the host itself. */

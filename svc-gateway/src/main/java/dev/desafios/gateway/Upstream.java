@@ -157,6 +157,43 @@ final class Upstream {
         this.current = new Resolution(List.of(), System.nanoTime(), System.nanoTime(), "not resolved yet");
     }
 
+    /**
+     * Waits until every upstream's name resolves to an address, at most {@code wait}; after that
+     * the gateway starts anyway (its requests get 503 until the names resolve) and says which did not.
+     */
+    static void awaitAddresses(Duration wait, Upstream... upstreams) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<String> missing;
+        do {
+            missing = Arrays.stream(upstreams)
+                    .filter(upstream -> !upstream.resolves()).map(Upstream::name).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+        } while (deadline - System.nanoTime() > 0 && pause(LOOKUP_WAIT));
+        Log.warn("starting without upstream addresses", new JsonObject().add("upstreams", String.join(", ", missing))
+                .add("waited_ms", wait.toMillis()));
+    }
+
+    /** Whether the name resolves to an address now (a lookup of its own: what requests use is left alone). */
+    private boolean resolves() {
+        try {
+            return !addresses.resolve(host, port).isEmpty();
+        } catch (UnknownHostException unknown) {
+            return false;
+        }
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The service's name, as health and problems call it. */
     String name() {
         return name;

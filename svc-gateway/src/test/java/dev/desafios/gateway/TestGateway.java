@@ -42,6 +42,8 @@ final class TestGateway implements AutoCloseable {
                 "ORDERS_URL", "http://orders:8080",
                 "UPSTREAM_DNS_TTL", "10ms",
                 "UPSTREAM_TIMEOUT", "2s",
+                // Tests point names at their fakes after the start.
+                "UPSTREAM_STARTUP_WAIT", "1ms",
                 // Background probes would take the fakes' queued answers; HealthChecksTest sets its own.
                 "UPSTREAM_HEALTH_INTERVAL", "60m",
                 // Tests send from one address faster than a client would; RateLimitTest sets its own.
