@@ -1,5 +1,7 @@
 package dev.desafios.common;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +19,45 @@ final class CallDeadline implements AutoCloseable {
     private static final int FIRING = 2;
     private static final int FIRED = 3;
 
+    /**
+     * The deadlines of one client's calls. When its service stops, {@link #endAllBy} brings every
+     * one, open or to come, to the end of the drain: a call that would outlast it ends in time for
+     * its caller to answer.
+     */
+    static final class Group {
+        private final Set<CallDeadline> open = ConcurrentHashMap.newKeySet();
+        private volatile boolean ending;
+        private volatile long endOfCalls;
+
+        /** Interrupts the current thread at {@code deadlineNanos} ({@link System#nanoTime()}) unless closed before. */
+        CallDeadline start(long deadlineNanos) {
+            var deadline = new CallDeadline(this);
+            // Listed before the end is read: endAllBy either sees this deadline or is seen by it.
+            open.add(deadline);
+            deadline.schedule(ending && endOfCalls - deadlineNanos < 0 ? endOfCalls : deadlineNanos);
+            return deadline;
+        }
+
+        /** From now on no call's deadline is later than {@code endNanos}, the open ones' included. */
+        void endAllBy(long endNanos) {
+            endOfCalls = endNanos;
+            ending = true;
+            for (CallDeadline deadline : open) {
+                TIMER.schedule(deadline::fire, Math.max(0, endNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private final Group group;
     private final Thread caller = Thread.currentThread();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final ScheduledFuture<?> timeout;
+    private ScheduledFuture<?> timeout;
 
-    /** Interrupts the current thread at {@code deadlineNanos} ({@link System#nanoTime()}) unless closed before. */
-    CallDeadline(long deadlineNanos) {
+    private CallDeadline(Group group) {
+        this.group = group;
+    }
+
+    private void schedule(long deadlineNanos) {
         timeout = TIMER.schedule(this::fire, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
@@ -34,6 +69,7 @@ final class CallDeadline implements AutoCloseable {
     /** Ends the deadline; when it fired, waits for its interrupt and clears it. */
     @Override
     public void close() {
+        group.open.remove(this);
         if (state.compareAndSet(RUNNING, ENDED)) {
             timeout.cancel(false);
             return;

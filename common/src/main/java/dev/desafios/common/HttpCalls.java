@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,12 +22,12 @@ import java.util.concurrent.TimeoutException;
  * body, the request id forwarded, and failures mapped once: refused or reset 502, timeout 504, no
  * address 503. Problems name the service called, never its host or port.
  */
-public final class HttpCalls implements AutoCloseable {
+public final class HttpCalls implements Drainable {
     /** The largest response body read when none is given: far above any answer of these services. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
     private final String service;
-    private final HttpClient client;
+    private final CallClient client;
     private final Duration deadline;
     private final long maxBodyBytes;
 
@@ -43,40 +42,21 @@ public final class HttpCalls implements AutoCloseable {
      */
     public HttpCalls(String service, Duration connectTimeout, Duration deadline, long maxBodyBytes) {
         this.service = service;
-        this.client = newClient(connectTimeout);
+        this.client = new CallClient(connectTimeout);
         this.deadline = deadline;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /**
-     * The client every outbound call uses: HTTP/1.1, pooled connections, no proxy, no redirects.
-     * Its internal steps run on the thread that gets to them (the caller's, or the client's
-     * selector thread) instead of being handed to a thread pool: every body is read into a byte
-     * array, so no step blocks, and each call is spared several thread hand-offs (about a sixth
-     * more requests per second through the gateway under a one-CPU limit).
-     */
-    public static HttpClient newClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Runnable::run)
-                .build();
-    }
-
-    /**
-     * What a server closes on stop: the client's calls still in flight are cancelled at once.
-     * {@link HttpClient#close()} would wait for them, without bound when a body never ends.
-     */
-    public static AutoCloseable cancelOnClose(HttpClient client) {
-        return client::shutdownNow;
+    /** Every call, in flight or to come, ends by the drain's end. */
+    @Override
+    public void draining(long endNanos) {
+        client.draining(endNanos);
     }
 
     /** Cancels the calls still in flight. */
     @Override
     public void close() {
-        client.shutdownNow();
+        client.close();
     }
 
     /** A GET of the URI carrying the request id; the response whatever its status. */
@@ -90,7 +70,7 @@ public final class HttpCalls implements AutoCloseable {
         HttpRequest built = request.header(RequestIds.HEADER, requestId).build();
         String name = service != null ? service : built.uri().getHost();
         try {
-            return await(sendApart(built), end);
+            return client.await(sendApart(built), end);
         } catch (IOException | RuntimeException e) {
             throw failure(name, e);
         }
@@ -126,61 +106,6 @@ public final class HttpCalls implements AutoCloseable {
             });
         });
         return call;
-    }
-
-    /**
-     * Sends the request on the current thread and waits for the response, body read, until
-     * {@code deadlineNanos} ({@link System#nanoTime()}): then the call is cancelled and an
-     * {@link HttpTimeoutException} thrown. The way for a caller that has the upstream's address
-     * (no name to resolve): the client's blocking {@code send} completes on the thread that waits
-     * for it, where {@code sendAsync} hands every answer to the common pool before the waiting
-     * thread sees it, a thread hand-off on every call.
-     */
-    public static <T> HttpResponse<T> sendWithin(HttpClient client, HttpRequest request, BodyHandler<T> handler,
-            long deadlineNanos) throws IOException {
-        try (var deadline = new CallDeadline(deadlineNanos)) {
-            try {
-                return client.send(request, handler);
-            } catch (InterruptedException e) {
-                if (deadline.expired()) {
-                    throw new HttpTimeoutException("no whole answer within the deadline");
-                }
-                Thread.currentThread().interrupt();
-                throw new IOException("the call was interrupted", e);
-            }
-        }
-    }
-
-    /**
-     * The call's response once its body is read, or, at {@code deadlineNanos} ({@link System#nanoTime()}),
-     * the call cancelled and an {@link HttpTimeoutException}. This is the calls' only deadline.
-     * The JDK client's own request timeout stops at the response headers (a body that trickles
-     * would hold the call for ever), and each one it is given wakes the client's selector thread
-     * to register a timer: one more thread hand-off on every call.
-     */
-    public static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> call, long deadlineNanos)
-            throws IOException {
-        try {
-            return call.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new HttpTimeoutException("no whole answer within the deadline");
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException("the call was interrupted", e);
-        } catch (CancellationException e) {
-            throw new IOException("the call was cancelled", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            throw new IOException(cause);
-        }
     }
 
     /** Whether the call failed while connecting (refused, unreachable, connect timeout): nothing was sent. */

@@ -23,6 +23,8 @@ import javax.net.ssl.SSLParameters;
 public final class Server implements AutoCloseable {
     /** How long a stop waits for in-flight requests: well inside Docker's 10 s. */
     static final int DRAIN_SECONDS = 5;
+    /** Calls to other services end this long before the drain does: time to write their answer. */
+    private static final long ANSWER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /**
      * What an idle keep-alive connection holds: the JDK's read buffers (8 KiB twice) and write
      * buffers (8 KiB, and 16 KiB once an answer was written, see Router's slices).
@@ -149,6 +151,12 @@ public final class Server implements AutoCloseable {
             return;
         }
         Log.info("stopping", new JsonObject().add("drainSeconds", DRAIN_SECONDS));
+        long callsEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS) - ANSWER_MARGIN_NANOS;
+        for (AutoCloseable resource : resources) {
+            if (resource instanceof Drainable drainable) {
+                drainable.draining(callsEnd);
+            }
+        }
         http.stop(DRAIN_SECONDS);
         if (admin != null) {
             admin.close();

@@ -122,13 +122,13 @@ class HttpCallsTest {
     }
 
     @Test
-    void sendWithin_bodyStalls_timesOutAtTheDeadlineAndLeavesNoInterrupt() throws Exception {
+    void send_bodyStalls_timesOutAtTheDeadlineAndLeavesNoInterrupt() throws Exception {
         upstream.answer(FakeUpstream.json(200, "{\"a\":1}").trickled(Duration.ofMinutes(1)));
-        try (var client = HttpCalls.newClient(Duration.ofSeconds(1))) {
+        try (var client = new CallClient(Duration.ofSeconds(1))) {
             var request = java.net.http.HttpRequest.newBuilder(upstream.uri("/")).build();
             long start = System.nanoTime();
 
-            assertThrows(java.net.http.HttpTimeoutException.class, () -> HttpCalls.sendWithin(client, request,
+            assertThrows(java.net.http.HttpTimeoutException.class, () -> client.send(request,
                     HttpResponse.BodyHandlers.ofByteArray(), start + 300_000_000L));
 
             assertTrue(System.nanoTime() - start < 1_000_000_000L);
@@ -137,12 +137,12 @@ class HttpCallsTest {
     }
 
     @Test
-    void sendWithin_answeredInTime_noInterruptComesAfter() throws Exception {
+    void send_answeredInTime_noInterruptComesAfter() throws Exception {
         upstream.answer(FakeUpstream.json(200, "{\"a\":1}"));
-        try (var client = HttpCalls.newClient(Duration.ofSeconds(1))) {
+        try (var client = new CallClient(Duration.ofSeconds(1))) {
             var request = java.net.http.HttpRequest.newBuilder(upstream.uri("/")).build();
 
-            var answer = HttpCalls.sendWithin(client, request, HttpResponse.BodyHandlers.ofString(),
+            var answer = client.send(request, HttpResponse.BodyHandlers.ofString(),
                     System.nanoTime() + 200_000_000L);
 
             assertEquals("{\"a\":1}", answer.body());
@@ -154,7 +154,7 @@ class HttpCallsTest {
 
     @Test
     void callDeadline_firedBeforeClose_itsInterruptIsCleared() {
-        var deadline = new CallDeadline(System.nanoTime());
+        var deadline = new CallDeadline.Group().start(System.nanoTime());
         long giveUp = System.nanoTime() + 2_000_000_000L;
         while (!deadline.expired() && System.nanoTime() < giveUp) {
             Thread.onSpinWait();
@@ -184,6 +184,55 @@ class HttpCallsTest {
         slow.close();
 
         assertEquals(502, inFlight.get(2, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
+    void draining_callInFlight_504ByTheDrainsEnd() throws Exception {
+        var slow = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofMinutes(1), 1024);
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").after(Duration.ofMinutes(1)));
+        long start = System.nanoTime();
+        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> statusOf(slow));
+        for (int i = 0; i < 100 && upstream.received().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+
+        slow.draining(System.nanoTime() + 300_000_000L);
+
+        assertEquals(504, inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - start < 2_500_000_000L, "ended after the drain");
+        slow.close();
+    }
+
+    @Test
+    void draining_callStartedAfter_504ByTheDrainsEnd() {
+        var slow = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofMinutes(1), 1024);
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").after(Duration.ofMinutes(1)));
+        slow.draining(System.nanoTime() + 300_000_000L);
+        long start = System.nanoTime();
+
+        assertEquals(504, statusOf(slow));
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "ended after the drain");
+        assertFalse(Thread.currentThread().isInterrupted(), "the drain's interrupt outlived the call");
+        slow.close();
+    }
+
+    @Test
+    void draining_ofOneClient_leavesAnothersCallsAlone() {
+        var drained = new HttpCalls("users", Duration.ofSeconds(1), Duration.ofMinutes(1), 1024);
+        upstream.answer(FakeUpstream.json(200, "{\"a\":1}").after(Duration.ofMillis(600)));
+
+        drained.draining(System.nanoTime());
+
+        assertEquals(200, statusOf(new HttpCalls("users", Duration.ofSeconds(1), Duration.ofSeconds(5), 1024)));
+        drained.close();
+    }
+
+    private int statusOf(HttpCalls calls) {
+        try {
+            return calls.get(upstream.uri("/"), "r").statusCode();
+        } catch (Problem problem) {
+            return problem.status();
+        }
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.desafios.gateway;
 
 import dev.desafios.common.Config;
-import dev.desafios.common.HttpCalls;
+import dev.desafios.common.CallClient;
 import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
-import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 
@@ -31,13 +30,12 @@ public final class GatewayService {
         var config = new Config(env);
         config.requirePorts();
         var settings = GatewaySettings.from(config);
-        HttpClient http = HttpCalls.newClient(settings.connectTimeout());
-        // On stop, calls still in flight after the drain are cancelled, not waited for.
-        AutoCloseable client = HttpCalls.cancelOnClose(http);
+        // A resource of the server: calls end with its drain, and are cancelled after it.
+        var client = new CallClient(settings.connectTimeout());
         var router = new Router(settings.maxBodyBytes(), config.limits().forProxy());
         var metrics = GatewayMetrics.in(router.metrics());
-        var users = new Upstream("users", settings.usersUrl(), addresses, http, settings, metrics);
-        var orders = new Upstream("orders", settings.ordersUrl(), addresses, http, settings, metrics);
+        var users = new Upstream("users", settings.usersUrl(), addresses, client, settings, metrics);
+        var orders = new Upstream("orders", settings.ordersUrl(), addresses, client, settings, metrics);
         var gateway = new Gateway(new Proxy(settings.trustedProxies()),
                 RateLimiter.from(config), metrics, users, orders);
         for (String method : Gateway.METHODS) {

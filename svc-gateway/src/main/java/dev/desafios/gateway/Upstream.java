@@ -3,6 +3,7 @@ package dev.desafios.gateway;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.BoundedBody;
+import dev.desafios.common.CallClient;
 import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
@@ -16,7 +17,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -111,7 +111,7 @@ final class Upstream {
     private final int port;
     private final String basePath;
     private final Addresses addresses;
-    private final HttpClient client;
+    private final CallClient client;
     private final long setAsideNanos;
     private final long ttlNanos;
     private final Duration probeTimeout;
@@ -134,7 +134,7 @@ final class Upstream {
     private final GatewayMetrics metrics;
 
     /** The service {@code name} at {@code url} (its host is resolved, its path prefixes every call). */
-    Upstream(String name, URI url, Addresses addresses, HttpClient client, GatewaySettings settings,
+    Upstream(String name, URI url, Addresses addresses, CallClient client, GatewaySettings settings,
             GatewayMetrics metrics) {
         this.name = name;
         this.metrics = metrics;
@@ -328,7 +328,7 @@ final class Upstream {
             throws IOException {
         HttpRequest built = request.copy().uri(URI.create(target.origin + pathAndQuery)).build();
         // A HEAD answer's Content-Length is the size of a GET's body, which never comes.
-        HttpResponse<byte[]> answer = HttpCalls.sendWithin(client, built, built.method().equals("HEAD")
+        HttpResponse<byte[]> answer = client.send(built, built.method().equals("HEAD")
                 ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes), deadline);
         target.answeredAt = System.nanoTime();
         return answer;
@@ -659,7 +659,7 @@ final class Upstream {
         var request = HttpRequest.newBuilder(URI.create(target.origin + "/health")).GET()
                 .header(RequestIds.HEADER, requestId).build();
         try {
-            boolean up = HttpCalls.sendWithin(client, request, BoundedBody.handler(maxBodyBytes), deadline)
+            boolean up = client.send(request, BoundedBody.handler(maxBodyBytes), deadline)
                     .statusCode() == 200;
             if (up) {
                 target.asideUntil = 0;

@@ -8,8 +8,10 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +107,7 @@ class UpstreamDeadlineTest {
     }
 
     @Test
-    void stop_callInFlightPastTheDrain_cancelledAndStopEnds() throws Exception {
+    void stop_callInFlightPastTheDrain_answered504BeforeTheDrainEnds() throws Exception {
         gateway.close();
         gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
         users.answer(FakeUpstream.json(200, BODY).trickled(Duration.ofMinutes(1)));
@@ -118,8 +120,35 @@ class UpstreamDeadlineTest {
         gateway.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        // The drain time (5 s), then the call is cancelled: the stop does not wait for the body.
+        // The call ends with the drain (5 s), in time for its 504 to be written before the close.
         assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "stop took " + took);
-        inFlight.handle((answer, failure) -> null).get();
+        problem(inFlight.get(1, TimeUnit.SECONDS), 504);
+    }
+
+    @Test
+    void stop_requestArrivingDuringTheDrain_answered504BeforeTheDrainEnds() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
+        // Two kept connections: the second one's request reaches the gateway once it is draining.
+        users.answer(FakeUpstream.json(200, BODY).after(Duration.ofMillis(300)));
+        var warm = List.of(CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1")),
+                CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1")));
+        for (var answer : warm) {
+            assertEquals(200, answer.get(5, TimeUnit.SECONDS).statusCode());
+        }
+        users.answer(FakeUpstream.json(200, BODY).after(Duration.ofMinutes(1)));
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1"));
+        assertTrue(users.awaitReceived(3), "the first slow request reached users");
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
+        Thread.sleep(500);
+
+        long sent = System.nanoTime();
+        HttpResponse<String> late = gateway.http.get("/api/users/1");
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+
+        problem(late, 504);
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took);
+        problem(first.get(1, TimeUnit.SECONDS), 504);
+        stopping.get(5, TimeUnit.SECONDS);
     }
 }

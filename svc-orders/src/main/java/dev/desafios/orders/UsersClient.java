@@ -3,6 +3,7 @@ package dev.desafios.orders;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
+import dev.desafios.common.Drainable;
 import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Problem;
 import java.net.URI;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * never ends is 502, 503 or 504 (from {@link HttpCalls}); any answer other than the user or a 404
  * is a 502. Problems say "users", never the host and port called.
  */
-final class UsersClient implements AutoCloseable {
+final class UsersClient implements Drainable {
     /*
      * On one Docker network a connection is made in well under a millisecond; a stopped
      * container's address (still in the DNS cache for a few seconds) never answers, so a
@@ -56,6 +57,12 @@ final class UsersClient implements AutoCloseable {
             // reported below, like any other body that is not this user
         }
         throw Problem.badGateway("the users service answered something that is not user " + id);
+    }
+
+    /** Calls in flight or to come end with the drain: the order's answer still goes out. */
+    @Override
+    public void draining(long endNanos) {
+        calls.draining(endNanos);
     }
 
     /** Cancels the calls still in flight: a stop waits for none of them past the drain. */
