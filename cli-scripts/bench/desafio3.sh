@@ -7,7 +7,8 @@
 # measures the database's own rate for the same single-row insert, like for
 # like: from a container on the challenge's network with the API's limits and
 # hardening (run_container's: --cpus 1 --memory 256m, read-only, no
-# capabilities), against the same database container. CPU per request (or
+# capabilities), against the same database container, each side after the
+# database was settled (settle_database). CPU per request (or
 # per transaction) of each container, from its cgroup, says where the time
 # goes. Brings challenge 3 up if it is not running and takes down only what
 # it brought up.
@@ -34,6 +35,16 @@ load() { ab -q -k -n "$1" -c "$CONNECTIONS" "$URL/"; }
 
 PGBENCH=desafio3-pgbench
 
+# Before each side runs, what the other side's writes left behind is dealt
+# with: the new rows vacuumed (PostgreSQL's autovacuum would otherwise do it
+# while the next side runs, on the database's one CPU) and the dirty pages
+# written by a checkpoint. Neither side pays for the other's work.
+settle_database() {
+  local settle=(exec desafio3-db psql -U app -d app -qc 'VACUUM (ANALYZE) accesses' -c CHECKPOINT)
+  show docker "${settle[@]}" >&2
+  docker "${settle[@]}" >&2
+}
+
 # pgbench as a client like the API: a container on the challenge's network
 # with the limits and hardening run_container gives the API (--cpus 1
 # --memory 256m, read-only, no capabilities, no new privileges, pids limit),
@@ -52,6 +63,7 @@ pgbench_rate() {
     --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE" sleep infinity >&2
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
   local before after
+  settle_database
   before=$(bench_cpu_of "$PGBENCH" desafio3-db)
   local bench=(exec "$PGBENCH" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app)
   show docker "${bench[@]}" >&2
@@ -82,6 +94,7 @@ main() {
   # A multiple of the connections, as the count hey needed (each connection sent requests/connections).
   requests=$((rate * DURATION / CONNECTIONS * CONNECTIONS))
   local cpu_before cpu_after stores=(desafio3-api desafio3-db desafio3-cache)
+  settle_database
   before=$(counts)
   say "Loading GET / with $requests requests over $CONNECTIONS connections (about $DURATION s)"
   show ab -q -k -n "$requests" -c "$CONNECTIONS" "$URL/"

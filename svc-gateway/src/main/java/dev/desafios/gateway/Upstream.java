@@ -162,14 +162,21 @@ final class Upstream {
      * the gateway starts anyway (its requests get 503 until the names resolve) and says which did not.
      */
     static void awaitAddresses(Duration wait, Upstream... upstreams) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + wait.toNanos();
         List<String> missing;
+        boolean waited = false;
         do {
             missing = Arrays.stream(upstreams)
                     .filter(upstream -> !upstream.resolves()).map(Upstream::name).toList();
             if (missing.isEmpty()) {
+                if (waited) {
+                    Log.info("upstream names resolve", new JsonObject()
+                            .add("waited_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+                }
                 return;
             }
+            waited = true;
         } while (deadline - System.nanoTime() > 0 && pause(LOOKUP_WAIT));
         Log.warn("starting without upstream addresses", new JsonObject().add("upstreams", String.join(", ", missing))
                 .add("waited_ms", wait.toMillis()));
