@@ -4,7 +4,8 @@
 # takes an upstream address out of rotation (too many headers, a huge header,
 # 1500 connections that never finish their request line), the gateway writes
 # the forwarding headers itself, a trickling upstream body ends in a 504 at the
-# gateway's deadline, and a gateway stopped during such a call exits by itself.
+# gateway's deadline, and a gateway stopped during such a call exits by itself,
+# having answered it and a request that arrived during its drain (504s).
 
 SLOW_CONNECTIONS=1500
 # A stand-in users (nginx) that echoes headers and trickles a body.
@@ -128,17 +129,28 @@ edge_trickle() {
   http GET "$GW/api/users/slow.json"
   note "GET /api/users/slow.json -> $HTTP_STATUS in $HTTP_SECONDS s"
   check "a trickling upstream body: a 504 problem within the gateway's 5 s deadline + 1 s" timeout_504
-  say "The gateway stopped while such a call is in flight"
-  curl -s -o /dev/null --max-time 15 "$GW/api/users/slow.json" & local pid=$!
+  say "The gateway stopped while such a call is in flight, and a request arriving during its drain"
+  local first=$FAULTS_WORK/first.out late=$FAULTS_WORK/late.out ready=$FAULTS_WORK/late.ready go=$FAULTS_WORK/late.go
+  curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$GW/api/users/slow.json" >"$first" & local pid=$!
+  # A kept connection, idle when the stop begins, that then asks for the trickle too.
+  show python3 "$CLI_DIR/faults/late-request.py" "$BIND_ADDRESS" "$D5_PORT" /api/users/1 /api/users/slow.json "$ready" "$go"
+  python3 "$CLI_DIR/faults/late-request.py" "$BIND_ADDRESS" "$D5_PORT" /api/users/1 /api/users/slow.json "$ready" "$go" >"$late" &
+  local late_pid=$!
+  retry 40 0.25 test -s "$ready"
   sleep 0.5   # the call is in flight: its head is in, its body trickles
-  local begin=$EPOCHREALTIME took code
-  dkq stop desafio5-gateway
+  local begin=$EPOCHREALTIME took code stop_pid
+  dkq stop desafio5-gateway & stop_pid=$!
+  sleep 0.5   # draining now
+  touch "$go"
+  wait "$stop_pid"
   took=$(faults_elapsed "$begin" "$EPOCHREALTIME")
-  wait "$pid" || true
+  wait "$pid" "$late_pid" || true
   code=$(docker inspect -f '{{.State.ExitCode}}' desafio5-gateway)
-  note "docker stop took $took s; exit code $code"
+  note "docker stop took $took s; exit code $code; the call in flight: $(cat "$first"); the request sent during the drain: $(cat "$late") (status, s)"
   check "stopped during a trickling call, the gateway exits by itself (0 or 143) in under 10 s" \
     eval '[[ $code =~ ^(0|143)$ ]] && faults_lt "$took" 10'
+  check "the call in flight and the request that arrived during the drain both got a 504 problem before the exit, not a closed connection" \
+    eval '[[ $(cat "$first") == 504 && $(cut -d" " -f1 "$late") == 504 ]]'
   dkq start desafio5-gateway
   wait_healthy desafio5-gateway
   edge_fault_users_down
