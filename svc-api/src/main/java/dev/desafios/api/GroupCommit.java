@@ -97,7 +97,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
         this.stalled = stalled;
         this.writer = writer;
         // Platform threads: a virtual writer would wait for a carrier, behind the requests' threads,
-        // each time a store answers it (under load a batch took 1.9 ms instead of 1.0 ms).
+        // each time a store answers it, and a batch would take longer (docs/benchmarks.md).
         var threads = Thread.ofPlatform().daemon().name(name + "-", 1);
         for (int i = 0; i < writerCount; i++) {
             var current = new AtomicReference<List<Pending<T, R>>>(List.of());
