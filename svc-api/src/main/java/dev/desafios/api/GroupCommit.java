@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * <p>Submitters wait without a timeout of their own: one deadline thread looks at what waits
  * every {@link #TICK} and answers the late ones (503). A timed wait on a virtual thread is a
  * timer set and cancelled by the scheduler per request: under load that timer thread took a
- * tenth of the API's CPU.
+ * share of the API's CPU (docs/benchmarks.md).
  *
  * @param <T> what is written
  * @param <R> what its writer answers
