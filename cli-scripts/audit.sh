@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Security audit of the running challenge containers: reads `docker inspect`
 # of every container labelled desafios.challenge=1..5 (and swarm) and checks
-# the rules of DESIGN.md, one line per finding; exits non-zero on any.
+# the rules of docs/design.md, one line per finding; exits non-zero on any.
 # `audit.sh 3` audits challenge 3 only, `audit.sh swarm` the swarm services'
-# containers, where two rules give way to what services cannot take (DESIGN.md):
+# containers, where two rules give way to what services cannot take (docs/design.md):
 # no --security-opt (so no no-new-privileges), and no host address for a
 # published port; restarts are the service's policy. `audit.sh cluster`
 # audits the cluster (cli-scripts/cluster): its node containers against their

@@ -128,7 +128,7 @@ remove_volumes() {
   done
 }
 
-# The hardening every container gets (DESIGN.md): read-only root, no
+# The hardening every container gets (docs/design.md): read-only root, no
 # capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts,
 # and bounded logs: the local driver keeps five rotated 20 MB files (json-file,
 # the default, grows without end) and costs Docker less CPU per line.

@@ -45,7 +45,7 @@ setup_engine() {
   say "Docker engine: starting dockerd in the background (log: $STATE_DIR/dockerd.log)"
   [[ $(id -u) == 0 ]] || die "dockerd is installed but not running, and starting it needs root"
   # Published ports by iptables NAT alone, without a docker-proxy process copying
-  # every byte: about a quarter more requests/s through a published port here.
+  # every byte: more requests/s through a published port (docs/benchmarks.md).
   # Either way a published port takes packets to 127.0.0.1 from any interface:
   # the loopback guard (loopback.sh) goes with the engine.
   setsid dockerd --userland-proxy=false >"$STATE_DIR/dockerd.log" 2>&1 </dev/null &

@@ -29,8 +29,8 @@ counts() { curl -s --max-time 5 "$URL/visits" | grep -o '"visits":[0-9]*,"access
 
 # ab with a fixed request count (so every request it sends is also counted),
 # keep-alive. Not hey: on this 2-CPU host the load tool shares the CPUs with
-# the API and the database, and hey spent 48 us of CPU per GET / where ab
-# spends 13 (cli-scripts/bench/README.md).
+# the API and the database, and hey spends several times ab's CPU per GET /
+# (docs/benchmarks.md).
 load() { ab -q -k -n "$1" -c "$CONNECTIONS" "$URL/"; }
 
 PGBENCH=desafio3-pgbench

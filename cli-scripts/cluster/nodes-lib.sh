@@ -14,7 +14,7 @@ NODE_PIDS=${NODE_PIDS:-4096}
 # The registry's CA certificate alone (never its key), read-only in every
 # node where the engine looks for a registry's CA (certs.d/<name>:<port>).
 NODE_TRUST_DIR="$CLUSTER_STATE/trust"
-# The one audited exception to the hardening rules (DESIGN.md, docs/security.md):
+# The one audited exception to the hardening rules (docs/design.md, docs/security.md):
 # what an engine in a container needs here, where --privileged is refused
 # (the host's bounding set lacks CAP_SYS_RESOURCE). audit.sh cluster accepts
 # exactly these on the node containers and nothing more.

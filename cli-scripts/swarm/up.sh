@@ -99,7 +99,7 @@ ensure_secret() {
   fi
 }
 
-# What every service gets: DESIGN.md's hardening as far as services take it
+# What every service gets: docs/design.md's hardening as far as services take it
 # (read-only root, no capabilities, pids/CPU limits, bounded restarts and logs; swarm
 # has no --security-opt, so no no-new-privileges), rolling updates that roll
 # back on failure, and a hostname that names the replica. Tasks restart on any

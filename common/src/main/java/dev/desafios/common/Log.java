@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One JSON object per line on stdout, so that {@code docker logs} can be read by machines and
  * people. A request only queues its line: one writer thread writes whatever lines are waiting
  * with one system call, so that requests neither queue for stdout's lock nor pay a write each
- * (under load that was a quarter of a proxy's time). The writer lingers a few milliseconds
+ * (what that cost under load: docs/benchmarks.md). The writer lingers a few milliseconds
  * after each write, so that under load it is woken once per batch, not once per line. The queue
  * is bounded in lines and in bytes; when it is full, callers wait: no line is ever dropped.
  * {@link #flush()} waits until every line logged so far is written.
@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * writer's buffer is given back after a batch that made it grow.
  *
  * <p>Lines are built as text, not as a JSON tree: the access line is on every request's path,
- * and building it through a tree and {@code Instant.toString()} cost a proxy more than a tenth
- * of its throughput.
+ * and building it through a tree and {@code Instant.toString()} cost a proxy part of its
+ * throughput (docs/benchmarks.md).
  */
 public final class Log {
     private static final int QUEUED_LINES = 16_384;

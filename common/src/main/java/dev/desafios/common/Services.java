@@ -15,7 +15,7 @@ public final class Services {
      * Call before the first lookup. Times already set are left alone: the images set the
      * services' own in {@code /app/java.security} ({@code -Djava.security.properties}, the parent
      * pom), and the first {@link Security#setProperty} starts the JDK's System.Logger
-     * (cli-scripts/bench/README.md).
+     * (docs/benchmarks.md).
      */
     public static void cacheDnsAnswers(String foundSeconds, String notFoundSeconds) {
         if (foundSeconds.equals(Security.getProperty("networkaddress.cache.ttl"))

@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * <p>Submitters wait without a timeout of their own: one deadline thread looks at what waits
  * every {@link #TICK} and answers the late ones (503). A timed wait on a virtual thread is a
  * timer set and cancelled by the scheduler per request: under load that timer thread took a
- * tenth of the API's CPU.
+ * share of the API's CPU (docs/benchmarks.md).
  *
  * @param <T> what is written
  * @param <R> what its writer answers
@@ -97,7 +97,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
         this.stalled = stalled;
         this.writer = writer;
         // Platform threads: a virtual writer would wait for a carrier, behind the requests' threads,
-        // each time a store answers it (under load a batch took 1.9 ms instead of 1.0 ms).
+        // each time a store answers it, and a batch would take longer (docs/benchmarks.md).
         var threads = Thread.ofPlatform().daemon().name(name + "-", 1);
         for (int i = 0; i < writerCount; i++) {
             var current = new AtomicReference<List<Pending<T, R>>>(List.of());

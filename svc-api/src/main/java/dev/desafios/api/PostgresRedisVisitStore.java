@@ -48,8 +48,8 @@ final class PostgresRedisVisitStore implements VisitStore {
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64};
     /**
      * One batch writer: while it commits, the accesses that arrive wait and go together in its
-     * next batch, so batches grow with the load. More writers split them (32 clients: 9.8k
-     * requests/s with one writer, 8.9k with two, 6.5k with eight), and keeps the settle's state on one thread.
+     * next batch, so batches grow with the load. More writers split them, and serve fewer requests
+     * a second (docs/benchmarks.md); one writer keeps the settle's state on one thread.
      */
     private static final int WRITERS = 1;
     /**
