@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: set-up, the docs' links (check-docs.sh), unit and
+# The test command: set-up, the docs' links (check-docs.sh) and each guide's
+# commands against what its up.sh ran (check-guide.py), unit and
 # integration tests (Maven), the images
 # built by Jib and checked, every challenge end to end (down, up, audit,
 # verify, each service's metrics checked by promtool, for 1, 2, 4 and 5 the
@@ -70,12 +71,19 @@ metrics_lint() {
 }
 
 # One challenge end to end; any failing step is recorded, and it is always taken down.
+# What up.sh prints is kept, and its guide's commands are checked against it.
 challenge() {
-  local n=$1 dir
+  local n=$1 dir printed
   dir=$(challenge_dir "$n")
+  printed=$STATE_DIR/up-$n.out
   "$dir/down.sh" --volumes >/dev/null || true
-  if "$dir/up.sh"; then
+  if "$dir/up.sh" | tee "$printed"; then
     record pass "challenge $n up"
+    if "$CLI_DIR/check-guide.py" "$dir/README.md" "$printed"; then
+      record pass "challenge $n: its guide shows the commands up.sh ran"
+    else
+      record fail "challenge $n: its guide shows the commands up.sh ran"
+    fi
     if "$CLI_DIR/audit.sh" "$n"; then record pass "challenge $n audit"; else record fail "challenge $n audit"; fi
     # Its checks are recorded one by one; a verify that stops outside a check is one more failure.
     "$dir/verify.sh" || record fail "challenge $n verify exited non-zero"
