@@ -56,11 +56,11 @@ def printed_commands(path):
 
 
 def parsed(command):
-    """(the sub-command words, the name, [(option, value)]) of a docker command."""
+    """(the sub-command words, what it names, [(option, value)]) of a docker command: a run names its
+    --name (a service its --name too), any other command its arguments (a network, a volume, a node)."""
     words = [w for w in shlex.split(command, comments=True) if w != "..."]
     sub = words[1:3] if words[1] in ("network", "volume", "service", "secret", "config", "node", "swarm") else words[1:2]
-    options, name, i = [], None, 1 + len(sub)
-    positional = []
+    options, arguments, name, i = [], [], None, 1 + len(sub)
     while i < len(words):
         word = words[i]
         if word.startswith("--"):
@@ -72,11 +72,9 @@ def parsed(command):
             if option == "--name":
                 name = value
         else:
-            positional.append(word)
-            if sub[-1] != "run" and name is None:
-                name = word
+            arguments.append(word)
         i += 1
-    return " ".join(sub), name, options
+    return " ".join(sub), name if name is not None else " ".join(arguments), options
 
 
 # What a guide may write for a part of a value that it leaves out or that the machine decides.
@@ -90,13 +88,18 @@ def same(shown, ran):
 
 
 def main(guide, output):
-    ran = [parsed(c) for c in printed_commands(output)]
+    ran = []
+    for command in printed_commands(output):
+        try:
+            ran.append(parsed(command))
+        except ValueError:
+            pass  # an argument spread over several lines (a query): no guide shows one
     problems = 0
     shown_any = False
     for command in guide_commands(guide):
         shown_any = True
         sub, name, options = parsed(command)
-        matches = [r for r in ran if r[0] == sub and r[1] == name]
+        matches = [r for r in ran if r[0] == sub and same(name, r[1])]
         if not matches:
             print(f"{guide}: shows 'docker {sub} ... {name}', which up.sh did not run")
             problems += 1
