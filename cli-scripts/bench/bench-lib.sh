@@ -87,13 +87,17 @@ bench_mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 # The seed's stack, for startup.sh: its Flask users service (bench/flask).
 FLASK_IMAGE=$IMAGE_PREFIX/bench-flask:1
+# A load client run beside the service it loads, for desafio3.sh (bench/ab).
+AB_IMAGE=$IMAGE_PREFIX/bench-ab:1
 
-# Builds desafios/bench-flask:1 when missing or built from other sources (the
-# build needs root; without it an existing image is used as it is).
-bench_ensure_flask() {
-  if ((EUID != 0)) && docker image inspect "$FLASK_IMAGE" >/dev/null 2>&1; then
-    note "not root: $FLASK_IMAGE is used as it is, unchecked against its sources"
+# Builds the comparator or client image of bench/NAME (desafios/bench-NAME:1)
+# when missing or built from other sources (the build needs root; without it
+# an existing image is used as it is).
+bench_ensure_image() {
+  local image=$IMAGE_PREFIX/bench-$1:1
+  if ((EUID != 0)) && docker image inspect "$image" >/dev/null 2>&1; then
+    note "not root: $image is used as it is, unchecked against its sources"
     return 0
   fi
-  QUIET=${QUIET:-0} bash "$CLI_DIR/bench/flask/build.sh"
+  QUIET=${QUIET:-0} bash "$CLI_DIR/bench/$1/build.sh"
 }

@@ -106,7 +106,7 @@ main() {
   setup_all
   ensure_images svc-sqlite svc-users
   bench_ensure_hello "$SQLITE_IMAGE"
-  bench_ensure_flask
+  bench_ensure_image flask
   trap bench_cleanup EXIT
   say "Cold start, docker run to first 200: warm-up, then $RUNS runs of each image, alternating"
   line="warm-up (not counted):"
