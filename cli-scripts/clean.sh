@@ -3,8 +3,9 @@
 # labelled desafios.challenge, the swarm's services and secrets (and the swarm
 # when its up.sh initialised it), the cluster (nodes, entry, registry, its
 # /etc/hosts line and certs.d entry), the desafios/* images (air-gapped bases too),
-# the state directory (generated secrets, logs), and stops an engine that
-# set-up started. Data in the volumes is lost.
+# the state directory (generated secrets, logs; only when it is the default
+# one or carries set-up's mark), and stops an engine that set-up started.
+# Data in the volumes is lost.
 set -Eeuo pipefail
 # shellcheck source=setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -39,6 +40,8 @@ main() {
   else
     note "no engine answers: nothing to remove from it"
   fi
+  [[ -d $STATE_DIR ]] || return 0
+  state_dir_ours || die "$STATE_DIR has no $STATE_MARK and is not the default state directory: not removed; if it holds only this project's state, remove it yourself"
   say "Removing the state directory $STATE_DIR"
   rm -rf "$STATE_DIR"
 }

@@ -130,7 +130,24 @@ pick_image() {
 }
 
 # Everything an entry point needs before building or running.
+# The state directory, marked as the project's when set-up makes it (or finds
+# it empty): clean.sh removes a state directory only when it carries the mark
+# or is the default one, so that DESAFIOS_STATE_DIR=$HOME cannot cost a home.
+STATE_MARK=.desafios-state
+setup_state_dir() {
+  if [[ ! -d $STATE_DIR || -z $(ls -A "$STATE_DIR") ]]; then
+    install -d -m 0755 "$STATE_DIR"
+    printf 'made by the desafios scripts; cli-scripts/clean.sh removes this folder\n' >"$STATE_DIR/$STATE_MARK"
+  fi
+}
+
+# Whether clean.sh may remove the state directory: the project's mark, or the default place.
+state_dir_ours() {
+  [[ -e $STATE_DIR/$STATE_MARK || $STATE_DIR == "${XDG_STATE_HOME:-$HOME/.local/state}/desafios" ]]
+}
+
 setup_all() {
+  setup_state_dir
   setup_jdk
   setup_engine
   setup_base_images
