@@ -136,7 +136,7 @@ pick_image() {
 STATE_MARK=.desafios-state
 setup_state_dir() {
   if [[ ! -d $STATE_DIR || -z $(ls -A "$STATE_DIR") ]]; then
-    install -d -m 0755 "$STATE_DIR"
+    install -d -m 0700 "$STATE_DIR"
     printf 'made by the desafios scripts; cli-scripts/clean.sh removes this folder\n' >"$STATE_DIR/$STATE_MARK"
   fi
 }

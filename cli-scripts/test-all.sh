@@ -144,7 +144,7 @@ cluster() {
 
 main() {
   local start=$SECONDS
-  mkdir -p "$STATE_DIR"
+  setup_state_dir
   export DESAFIOS_RESULTS="$STATE_DIR/test-results.tsv"
   : >"$DESAFIOS_RESULTS"
   setup_all
