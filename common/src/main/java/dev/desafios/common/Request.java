@@ -159,7 +159,7 @@ public final class Request {
         if (type == null || !type.toLowerCase().strip().matches("application/json(\\s*;.*)?")) {
             throw Problem.unsupportedMediaType(type);
         }
-        return Json.object(utf8(body()), allowedFields);
+        return StrictJson.object(utf8(body()), allowedFields);
     }
 
     /**

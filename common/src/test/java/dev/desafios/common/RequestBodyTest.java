@@ -31,9 +31,9 @@ class RequestBodyTest {
         var router = new Router(LIMIT)
                 .post("/things", request -> {
                     JsonObject json = request.jsonBody(Set.of("name", "count", "note"));
-                    String name = Json.string(json, "name");
-                    long count = Json.whole(json, "count", 0, 1000);
-                    String note = Json.string(json, "note", "none");
+                    String name = StrictJson.string(json, "name");
+                    long count = StrictJson.whole(json, "count", 0, 1000);
+                    String note = StrictJson.string(json, "note", "none");
                     accepted.incrementAndGet();
                     return Response.created("/things/1",
                             new JsonObject().add("name", name).add("count", count).add("note", note));

@@ -1,7 +1,7 @@
 package dev.desafios.orders;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Json;
+import dev.desafios.common.StrictJson;
 import dev.desafios.common.Problem;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -22,18 +22,18 @@ record Order(long id, long userId, String item, int quantity, BigDecimal unitPri
         private static final Set<String> FIELDS = Set.of("userId", "item", "quantity", "unitPrice");
 
         static New fromJson(JsonObject json) {
-            long userId = Json.whole(json, "userId", 1, MAX_USER_ID);
-            String item = Json.string(json, "item").strip();
+            long userId = StrictJson.whole(json, "userId", 1, MAX_USER_ID);
+            String item = StrictJson.string(json, "item").strip();
             int length = item.codePointCount(0, item.length());
             if (length < 1 || length > MAX_ITEM) {
                 throw Problem.badRequest("field 'item' must have 1 to " + MAX_ITEM + " characters");
             }
-            // Json.string has refused lone surrogates already; an item holds no control characters.
+            // StrictJson.string has refused lone surrogates already; an item holds no control characters.
             if (item.codePoints().anyMatch(Character::isISOControl)) {
                 throw Problem.badRequest("field 'item' must not contain control characters");
             }
-            int quantity = (int) Json.whole(json, "quantity", 1, MAX_QUANTITY);
-            BigDecimal unitPrice = Json.decimal(json, "unitPrice");
+            int quantity = (int) StrictJson.whole(json, "quantity", 1, MAX_QUANTITY);
+            BigDecimal unitPrice = StrictJson.decimal(json, "unitPrice");
             // 19.990 is the same amount as 19.99; 19.999 is not a price.
             if (unitPrice.stripTrailingZeros().scale() > 2) {
                 throw Problem.badRequest("field 'unitPrice' must have at most two decimals");

@@ -1,5 +1,6 @@
 package dev.desafios.orders;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
@@ -48,7 +49,7 @@ final class UsersClient implements Drainable {
             throw Problem.badGateway("the users service answered " + response.statusCode() + " for user " + id);
         }
         try {
-            JsonValue user = com.eclipsesource.json.Json.parse(new String(response.body(), StandardCharsets.UTF_8));
+            JsonValue user = Json.parse(new String(response.body(), StandardCharsets.UTF_8));
             JsonValue userId = user.isObject() ? user.asObject().get("id") : null;
             if (userId != null && userId.isNumber() && userId.toString().equals(Long.toString(id))) {
                 return Optional.of(user.asObject());

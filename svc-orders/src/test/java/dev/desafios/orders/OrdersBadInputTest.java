@@ -6,6 +6,7 @@ import static dev.desafios.orders.OrdersServiceTest.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
@@ -201,7 +202,7 @@ class OrdersBadInputTest {
     }
 
     private static String quoted(String text) {
-        return com.eclipsesource.json.Json.value(text).toString();
+        return Json.value(text).toString();
     }
 
     /** Posts the body, asserts the problem, that users was never asked, and that nothing is stored. */

@@ -1,7 +1,7 @@
 package dev.desafios.sqlite;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Json;
+import dev.desafios.common.StrictJson;
 import dev.desafios.common.Problem;
 import java.util.Set;
 
@@ -19,8 +19,8 @@ record Note(long id, String title, String body, String createdAt) {
         private static final Set<String> FIELDS = Set.of("title", "body");
 
         static New fromJson(JsonObject json) {
-            String title = Json.string(json, "title").strip();
-            String body = Json.string(json, "body", "");
+            String title = StrictJson.string(json, "title").strip();
+            String body = StrictJson.string(json, "body", "");
             int titleLength = title.codePointCount(0, title.length());
             if (titleLength < 1 || titleLength > MAX_TITLE) {
                 throw Problem.badRequest("field 'title' must have 1 to " + MAX_TITLE + " characters");

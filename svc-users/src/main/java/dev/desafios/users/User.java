@@ -1,7 +1,7 @@
 package dev.desafios.users;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Json;
+import dev.desafios.common.StrictJson;
 import dev.desafios.common.Problem;
 import java.util.Set;
 
@@ -14,13 +14,13 @@ record User(long id, String name, String email, String createdAt) {
         private static final Set<String> FIELDS = Set.of("name", "email");
 
         static New fromJson(JsonObject json) {
-            String name = Json.string(json, "name").strip();
-            String email = Json.string(json, "email");
+            String name = StrictJson.string(json, "name").strip();
+            String email = StrictJson.string(json, "email");
             int length = name.codePointCount(0, name.length());
             if (length < 1 || length > MAX_NAME) {
                 throw Problem.badRequest("field 'name' must have 1 to " + MAX_NAME + " characters");
             }
-            // Json.string has refused lone surrogates already; a name holds no control characters.
+            // StrictJson.string has refused lone surrogates already; a name holds no control characters.
             if (name.codePoints().anyMatch(Character::isISOControl)) {
                 throw Problem.badRequest("field 'name' must not contain control characters");
             }

@@ -1,5 +1,6 @@
 package dev.desafios.common;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
@@ -8,11 +9,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Strict reading of request bodies with minimal-json: every mistake is a 400 {@link Problem}. */
-public final class Json {
+public final class StrictJson {
     /** Deeper documents are refused before parsing: the parser is recursive. */
     static final int MAX_DEPTH = 32;
 
-    private Json() {
+    private StrictJson() {
     }
 
     /** Parses a body that must be one JSON object with only the given field names, each at most once. */
@@ -23,7 +24,7 @@ public final class Json {
         checkDepth(body);
         JsonValue value;
         try {
-            value = com.eclipsesource.json.Json.parse(body);
+            value = Json.parse(body);
         } catch (ParseException e) {
             throw Problem.badRequest("malformed JSON at line " + e.getLocation().line
                     + ", column " + e.getLocation().column);
