@@ -25,11 +25,11 @@ final class GatewayHealth {
 
     Response handle(Request request) {
         var probes = upstreams.stream()
-                .map(upstream -> Forks.fork(() -> upstream.probe(request.requestId()))).toList();
+                .map(upstream -> Forks.fork(() -> upstream.checks().probe(request.requestId()))).toList();
         var checks = new JsonObject().add("gateway", "UP");
         var counts = new JsonObject();
         for (int i = 0; i < upstreams.size(); i++) {
-            Upstream.Probe probe = Forks.joinQuietly(probes.get(i), new Upstream.Probe(0, 0));
+            AddressChecks.Probe probe = Forks.joinQuietly(probes.get(i), new AddressChecks.Probe(0, 0));
             checks.add(upstreams.get(i).name(), probe.up() > 0 ? "UP" : "DOWN");
             counts.add(upstreams.get(i).name(),
                     new JsonObject().add("addresses", probe.addresses()).add("up", probe.up()));

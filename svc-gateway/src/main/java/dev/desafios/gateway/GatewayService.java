@@ -41,7 +41,7 @@ public final class GatewayService {
         for (String method : Gateway.METHODS) {
             router.route(method, "{path:/.*}", gateway::handle);
         }
-        Upstream.awaitAddresses(settings.startupWait(), users, orders);
+        AddressBook.awaitAddresses(settings.startupWait(), users.addressBook(), orders.addressBook());
         var healthChecks = HealthChecks.every(settings.healthInterval(), List.of(users, orders));
         GatewayTls tls = GatewayTls.from(config);
         if (tls == null) {

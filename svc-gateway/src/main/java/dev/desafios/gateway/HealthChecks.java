@@ -26,7 +26,7 @@ final class HealthChecks implements AutoCloseable {
                     Thread.sleep(interval);
                     String requestId = RequestIds.generate();
                     var rounds = upstreams.stream()
-                            .map(upstream -> Forks.fork(() -> upstream.probe(requestId))).toList();
+                            .map(upstream -> Forks.fork(() -> upstream.checks().probe(requestId))).toList();
                     rounds.forEach(round -> Forks.joinQuietly(round, null));
                 }
             } catch (InterruptedException stopping) {
