@@ -8,6 +8,8 @@
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=secrets-lib.sh
+source "$CLI_DIR/secrets-lib.sh"
 # shellcheck source=airgap/airgap-lib.sh
 source "$CLI_DIR/airgap/airgap-lib.sh"
 # shellcheck source=loopback.sh

@@ -13,6 +13,8 @@
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
+# shellcheck source=verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=test-stores.sh
 source "$CLI_DIR/test-stores.sh"
 

@@ -5,21 +5,22 @@
 # test_stores_down removes the containers and their passwords.
 
 TEST_SECRETS="$STATE_DIR/secrets/test"
-TEST_STORE_FLAGS=(--label desafios.challenge=test --user 999:999 --read-only --cap-drop ALL
+TEST_STORE_FLAGS=(--label desafios.challenge=test --user "$STORE_UID:$STORE_UID" --read-only --cap-drop ALL
   --security-opt no-new-privileges --pids-limit 128 --memory 512m --cpus 1 --tmpfs /tmp:rw,noexec,nosuid,size=16m
   --health-interval 2s --health-timeout 3s --health-retries 10)
 
 test_stores_up() {
   local pg_password redis_password
   pg_password=$(new_password) redis_password=$(new_password)
-  printf '%s' "$pg_password" | write_secret "$TEST_SECRETS/pg_password.postgres" 999
+  printf '%s' "$pg_password" | write_secret "$TEST_SECRETS/pg_password.postgres" "$STORE_UID"
   printf '%s' "$pg_password" | write_secret "$TEST_SECRETS/pg_password" "$(id -u)"
   printf 'bind 0.0.0.0\nrequirepass %s\nappendonly no\n' "$redis_password" |
-    write_secret "$TEST_SECRETS/redis.conf" 999
+    write_secret "$TEST_SECRETS/redis.conf" "$STORE_UID"
   printf '%s' "$redis_password" | write_secret "$TEST_SECRETS/redis_password" "$(id -u)"
   test_stores_down >/dev/null
   dkq run --detach --name desafios-test-db "${TEST_STORE_FLAGS[@]}" --publish 127.0.0.1::5432 \
-    --tmpfs /var/run/postgresql:rw,size=1m,uid=999,gid=999 --tmpfs /var/lib/postgresql/data:rw,size=256m,uid=999,gid=999 \
+    --tmpfs "/var/run/postgresql:rw,size=1m,uid=$STORE_UID,gid=$STORE_UID" \
+    --tmpfs "/var/lib/postgresql/data:rw,size=256m,uid=$STORE_UID,gid=$STORE_UID" \
     --volume "$TEST_SECRETS/pg_password.postgres:/run/secrets/db_password:ro" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
     --health-cmd "$PG_HEALTH_CMD" "$POSTGRES_IMAGE"

@@ -7,6 +7,8 @@
 set -Eeuo pipefail
 # shellcheck source=build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build-images.sh"
+# shellcheck source=verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 
 reproducible() {
   local first second

@@ -104,12 +104,12 @@ settle_database() {
 pgbench_rate() {
   local work
   work=$(mktemp -d "$STATE_DIR/bench.XXXXXX")
-  printf 'db:5432:app:app:%s\n' "$(<"$SECRETS/db_password.api")" | write_secret "$work/pgpass" 999
+  printf 'db:5432:app:app:%s\n' "$(<"$SECRETS/db_password.api")" | write_secret "$work/pgpass" "$STORE_UID"
   printf '%s\n' "INSERT INTO bench_accesses (path, client, user_agent, request_id) VALUES ('/', '172.18.0.1', 'pgbench', 'bench');" >"$work/insert.sql"
   chmod 755 "$work" && chmod 644 "$work/insert.sql"
   # What it runs is shown on stderr: stdout is the result.
   remove_containers "$PGBENCH" >&2
-  dkq run --detach --name "$PGBENCH" --label desafios.challenge=3 --network desafio3-net --user 999:999 \
+  dkq run --detach --name "$PGBENCH" --label desafios.challenge=3 --network desafio3-net --user "$STORE_UID:$STORE_UID" \
     "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --memory 256m --cpus 1 \
     --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE" sleep infinity >&2
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2

@@ -7,6 +7,8 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=bench-lib.sh
 source "$CLI_DIR/bench/bench-lib.sh"
 

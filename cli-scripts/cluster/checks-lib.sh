@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The checks of cluster/verify.sh, each a predicate for lib.sh's check.
-# Source it after lib.sh, setup.sh, cluster-lib.sh and nodes-lib.sh.
+# The checks of cluster/verify.sh, each a predicate for verify-lib.sh's check.
+# Source it after lib.sh, setup.sh, verify-lib.sh, cluster-lib.sh and nodes-lib.sh.
 
 OVERLAY_CHECK=cluster-check
 OVERLAY_SERVER=cluster-check-server

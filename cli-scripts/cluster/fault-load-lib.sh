@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load through the cluster's entry while a fault runs, and what it proves.
-# Source it after lib.sh and cluster-lib.sh; it defines functions and runs
-# nothing. What faults.sh calls:
+# Source it after lib.sh, verify-lib.sh and cluster-lib.sh; it defines
+# functions and runs nothing. What faults.sh calls:
 #   gets_start NAME URL     GETs of URL in a loop in the background
 #   posts_start             POSTs of new users in a loop in the background
 #   load_stop               ends every loop started and waits for them

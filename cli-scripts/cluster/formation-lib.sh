@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The swarm of the cluster's nodes: node 1 starts it, nodes 2 and 3 join as
 # managers (all three: the quorum survives the loss of any one), node 1 holds
-# the stores. Source it after lib.sh, setup.sh, cluster-lib.sh and
-# nodes-lib.sh; it defines functions and runs nothing. What others call:
+# the stores. Source it after lib.sh, setup.sh, verify-lib.sh (json_string
+# reads a refused join), cluster-lib.sh and nodes-lib.sh; it defines functions
+# and runs nothing. What others call:
 # nodes_up, swarm_formed [N], swarm_leader.
 
 # Makes node 1 the first manager of a new swarm, unless it is in one already.

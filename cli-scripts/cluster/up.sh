@@ -13,6 +13,8 @@
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=cluster-lib.sh
 source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=registry-lib.sh

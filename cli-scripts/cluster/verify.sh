@@ -15,6 +15,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=../setup.sh
 source "$CLI_DIR/setup.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=cluster-lib.sh
 source "$CLI_DIR/cluster/cluster-lib.sh"
 # shellcheck source=nodes-lib.sh

@@ -5,6 +5,8 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 
 API_URL="http://$BIND_ADDRESS:$D1_PORT"
 

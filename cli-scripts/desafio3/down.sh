@@ -4,6 +4,8 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../secrets-lib.sh
+source "$CLI_DIR/secrets-lib.sh"
 
 main() {
   say "Challenge 3: removing containers and network"

@@ -10,8 +10,6 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 CHALLENGE=3
 SECRETS=$(secrets_dir 3)
-DB_UID=$STORE_UID   # postgres and redis in the official images (and the stand-ins)
-API_UID=1000    # the services' user (Jib)
 
 # One password per store, written once; each reader gets its own copy.
 ensure_secrets() {
@@ -25,12 +23,10 @@ ensure_secrets() {
   say "Generating passwords into $SECRETS (mode 0400, owned by the reading uid)"
   local db_password redis_password
   db_password=$(new_password) redis_password=$(new_password)
-  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.postgres" "$DB_UID"
-  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.api" "$API_UID"
-  printf '%s' "$redis_password" | write_secret "$SECRETS/redis_password.api" "$API_UID"
-  # The official Redis image reads no *_FILE variable: the password goes in its config file.
-  printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' \
-    "$redis_password" | write_secret "$SECRETS/redis.conf" "$DB_UID"
+  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.postgres" "$STORE_UID"
+  printf '%s' "$db_password" | write_secret "$SECRETS/db_password.api" "$SERVICE_UID"
+  printf '%s' "$redis_password" | write_secret "$SECRETS/redis_password.api" "$SERVICE_UID"
+  redis_config "$redis_password" | write_secret "$SECRETS/redis.conf" "$STORE_UID"
 }
 
 # The database: lib.sh's hardened PostgreSQL, on this challenge's network.

@@ -7,6 +7,10 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../secrets-lib.sh
+source "$CLI_DIR/secrets-lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 
 URL="http://$BIND_ADDRESS:$D3_PORT"
 RUN_ID="verify-$$-$RANDOM"

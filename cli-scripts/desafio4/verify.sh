@@ -8,6 +8,8 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../verify-lib.sh"
 # shellcheck source=stores.sh
 source "$(dirname "${BASH_SOURCE[0]}")/stores.sh"
 CHALLENGE=4

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Challenge 5's database checks (database per service), sourced by verify.sh
-# after lib.sh: replicas of users agree through their one database, orders
-# for a new user are accepted, each database is reachable from its own
-# service only (connection attempts from inside the containers), the data
-# survives down.sh then up.sh (volumes kept), and no password shows.
+# after lib.sh, secrets-lib.sh and verify-lib.sh: replicas of users agree
+# through their one database, orders for a new user are accepted, each
+# database is reachable from its own service only (connection attempts from
+# inside the containers), the data survives down.sh then up.sh (volumes
+# kept), and no password shows.
 
 D5_USER_ID='' D5_USER_EMAIL='' D5_ORDERS=0
 

@@ -6,6 +6,10 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../secrets-lib.sh
+source "$CLI_DIR/secrets-lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=observe-lib.sh
 source "$CLI_DIR/desafio5/observe-lib.sh"
 

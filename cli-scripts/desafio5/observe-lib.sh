@@ -2,8 +2,8 @@
 # Challenge 5 observed (OBSERVE=1): desafio5-prometheus scrapes every
 # service's metrics (ADMIN_PORT 9090) on desafio5-internal, and its UI is
 # published on $BIND_ADDRESS:$D5_PROMETHEUS_PORT through desafio5-observe, a
-# plain bridge of its own; it joins no data network. Source it after lib.sh;
-# it defines functions and runs nothing. What others call: prometheus_up,
+# plain bridge of its own; it joins no data network. Source it after lib.sh
+# and verify-lib.sh; it defines functions and runs nothing. What others call: prometheus_up,
 # prometheus_down, prometheus_targets_up, prometheus_counts_traffic,
 # prometheus_bounds_queries.
 

@@ -5,8 +5,9 @@
 # the https URL. The keystore and its password are files owned by the
 # gateway's uid (1000), mode 0400, in the root-only secrets folder, mounted
 # read-only: never in the image, the environment or the logs. Source it after
-# lib.sh; it defines functions and runs nothing. What others call:
-# gateway_tls_options (up.sh), gateway_tls_on and the tls_* checks (verify.sh).
+# lib.sh, secrets-lib.sh and verify-lib.sh; it defines functions and runs
+# nothing. What others call: gateway_tls_options (up.sh), gateway_tls_on and
+# the tls_* checks (verify.sh).
 # (hey cannot be used against it: the Go client it is built with sends the
 # port in the TLS server name, which the JDK refuses as RFC 6066 says; curl,
 # wrk and openssl are fine.)

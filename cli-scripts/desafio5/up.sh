@@ -20,6 +20,8 @@
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+# shellcheck source=../verify-lib.sh
+source "$CLI_DIR/verify-lib.sh"
 # shellcheck source=observe-lib.sh
 source "$CLI_DIR/desafio5/observe-lib.sh"
 # shellcheck source=tls-lib.sh

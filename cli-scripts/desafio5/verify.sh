@@ -13,6 +13,10 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../secrets-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../secrets-lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../verify-lib.sh"
 # shellcheck source=databases.sh
 source "$(dirname "${BASH_SOURCE[0]}")/databases.sh"
 # shellcheck source=observe-lib.sh

@@ -11,6 +11,8 @@
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source=../verify-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../verify-lib.sh"
 # shellcheck source=faults-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Challenge 5's edge faults, sourced by desafio5.sh after lib.sh and
-# faults-lib.sh (functions only; it runs nothing): what a client sends never
+# Challenge 5's edge faults, sourced by desafio5.sh after lib.sh, verify-lib.sh
+# and faults-lib.sh (functions only; it runs nothing): what a client sends never
 # takes an upstream address out of rotation (too many headers, a huge header,
 # 1500 connections that never finish their request line), the gateway writes
 # the forwarding headers itself, a trickling upstream body ends in a 504 at the

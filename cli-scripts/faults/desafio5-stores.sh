@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Challenge 5's database faults, sourced by desafio5.sh after lib.sh and
-# faults-lib.sh: each service's database stopped. Its service answers 503
+# Challenge 5's database faults, sourced by desafio5.sh after lib.sh,
+# verify-lib.sh and faults-lib.sh: each service's database stopped. Its service answers 503
 # problems within its bounds (a refused connection is found at once; the
 # bound is the pool's borrow wait) and its /health is not 200; the other
 # service keeps serving; with the database started again, everything serves

@@ -2,7 +2,8 @@
 # Helpers shared by the fault scripts in cli-scripts/faults: bring a challenge
 # up for the run (and down again after), a bounded background load that
 # records every request, and the counts read from that record.
-# Source it after lib.sh; it defines functions and variables and runs nothing.
+# Source it after lib.sh and verify-lib.sh; it defines functions and variables
+# and runs nothing.
 
 FAULTS_BROUGHT_UP=''   # the challenge number when this run started it
 FAULTS_WORK=''         # scratch directory of this run (removed on exit)

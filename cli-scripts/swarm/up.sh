@@ -20,8 +20,6 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=swarm-lib.sh
 source "$CLI_DIR/swarm/swarm-lib.sh"
-DB_UID=999      # postgres and redis in the official images (and the stand-ins)
-API_UID=1000    # the services' user (Jib)
 
 # A swarm to run on: the active one, or a new single-node one (remembered, so
 # that down.sh leaves only a swarm that up.sh made).
@@ -85,9 +83,7 @@ ensure_secrets() {
   ensure_secret swarm-redis-password <"$SWARM_SECRETS_DIR/redis_password"
   ensure_secret swarm-users-db-password <"$SWARM_SECRETS_DIR/users_db_password"
   ensure_secret swarm-orders-db-password <"$SWARM_SECRETS_DIR/orders_db_password"
-  # The official Redis image reads no *_FILE variable: the password goes in its config file.
-  printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' \
-    "$redis_password" | ensure_secret swarm-redis-conf
+  redis_config "$redis_password" | ensure_secret swarm-redis-conf
 }
 
 # A docker secret from stdin, unless it exists (secrets cannot change).
@@ -128,7 +124,7 @@ service_flags() {
   # A first start initialises the data directory: a task killed as unhealthy
   # in the middle of it would leave one that never starts, so the start
   # period is long (a healthy answer ends it early, it costs nothing).
-  STORE_FLAGS=("${SERVICE_FLAGS[@]}" --user "$DB_UID:$DB_UID" --constraint node.labels.desafios.stores==true
+  STORE_FLAGS=("${SERVICE_FLAGS[@]}" --user "$STORE_UID:$STORE_UID" --constraint node.labels.desafios.stores==true
     --update-order stop-first --rollback-order stop-first
     --health-interval 3s --health-timeout 10s --health-retries 5 --health-start-period 180s)
 }
@@ -173,7 +169,7 @@ create_postgres() {
   create_service "$name" "${STORE_FLAGS[@]}" --network "name=$network,alias=$alias" --limit-memory "$memory" \
     --mount type=tmpfs,destination=/var/run/postgresql,tmpfs-size=1048576,tmpfs-mode=1777 \
     --mount "type=volume,source=$volume,destination=/var/lib/postgresql/data" \
-    --secret "source=$secret,target=db_password,uid=$DB_UID,gid=$DB_UID,mode=0400" \
+    --secret "source=$secret,target=db_password,uid=$STORE_UID,gid=$STORE_UID,mode=0400" \
     --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
     --health-cmd "$PG_HEALTH_CMD" "$(swarm_image postgres)"
 }
@@ -182,7 +178,7 @@ create_postgres() {
 # `database_flags ARRAY SECRET HOST`.
 database_flags() {
   local -n flags=$1
-  flags=(--secret "source=$2,target=db_password,uid=$API_UID,gid=$API_UID,mode=0400"
+  flags=(--secret "source=$2,target=db_password,uid=$SERVICE_UID,gid=$SERVICE_UID,mode=0400"
     --env "DB_URL=jdbc:postgresql://$3:5432/app" --env DB_USER=app --env DB_PASSWORD_FILE=/run/secrets/db_password)
 }
 
@@ -215,7 +211,7 @@ main() {
   create_postgres swarm-db swarm-stores db swarm-pgdata swarm-db-password 512m
   create_service swarm-cache "${STORE_FLAGS[@]}" --network name=swarm-stores,alias=cache --limit-memory 128m \
     --mount type=volume,source=swarm-redisdata,destination=/data \
-    --secret "source=swarm-redis-conf,target=/usr/local/etc/redis/redis.conf,uid=$DB_UID,gid=$DB_UID,mode=0400" \
+    --secret "source=swarm-redis-conf,target=/usr/local/etc/redis/redis.conf,uid=$STORE_UID,gid=$STORE_UID,mode=0400" \
     --health-cmd "$REDIS_HEALTH_CMD" "$(swarm_image redis)" redis-server /usr/local/etc/redis/redis.conf
   # Database per service: users and orders each own one, on a network of its own.
   create_postgres swarm-users-db swarm-users-data users-db swarm-users-data swarm-users-db-password 256m
@@ -233,7 +229,7 @@ main() {
   create_app_service swarm-api "${JAVA_FLAGS[@]}" "${published_mode[@]}" --network swarm-edge --network swarm-stores \
     "$(publish "$SWARM_API_PORT")" --update-order "$PUBLISHED_UPDATE_ORDER" --rollback-order "$PUBLISHED_UPDATE_ORDER" \
     "${api_db[@]}" \
-    --secret "source=swarm-redis-password,target=redis_password,uid=$API_UID,gid=$API_UID,mode=0400" \
+    --secret "source=swarm-redis-password,target=redis_password,uid=$SERVICE_UID,gid=$SERVICE_UID,mode=0400" \
     --env REDIS_URL=redis://cache:6379 --env REDIS_PASSWORD_FILE=/run/secrets/redis_password \
     "$(swarm_image svc-api)"
 
