@@ -1,10 +1,13 @@
 package dev.desafios.common;
 
 import com.eclipsesource.json.JsonObject;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -44,11 +47,19 @@ public final class Request {
         return exchange.getRequestURI().getPath();
     }
 
-    /** The raw path and query, as sent. */
-    public String rawPathAndQuery() {
-        String raw = exchange.getRequestURI().getRawPath();
-        String query = exchange.getRequestURI().getRawQuery();
-        return query == null ? raw : raw + "?" + query;
+    /** The request target as sent (its raw path and query), for a handler that passes it on. */
+    public URI uri() {
+        return exchange.getRequestURI();
+    }
+
+    /** The request's headers as received, for a handler that passes them on (read only). */
+    public Headers headers() {
+        return exchange.getRequestHeaders();
+    }
+
+    /** Whether the request came over TLS. */
+    public boolean secure() {
+        return exchange instanceof HttpsExchange;
     }
 
     /** The accepted or generated request id. */
@@ -84,11 +95,6 @@ public final class Request {
         return state.peekFields().get(name);
     }
 
-    /** The underlying exchange, for the rare handler that streams or proxies. */
-    public HttpExchange exchange() {
-        return exchange;
-    }
-
     /** The client's IP address as seen by this server. */
     public String clientAddress() {
         return peerOf(exchange);
@@ -107,11 +113,6 @@ public final class Request {
         } catch (NumberFormatException e) {
             throw Problem.notFound("no such id: " + Problem.quote(pathParams.get(name)));
         }
-    }
-
-    /** A text path parameter. */
-    public String pathParam(String name) {
-        return pathParams.get(name);
     }
 
     /** A query parameter, or null. A malformed query string is a 400. */

@@ -40,7 +40,7 @@ final class Gateway {
     Response handle(Request request) {
         // Counted under the gateway's own routes, not its catch-all: see Request.route.
         request.route(Router.UNMATCHED);
-        String path = SafePath.normalise(rawPath(request.exchange().getRequestURI()));
+        String path = SafePath.normalise(rawPath(request.uri()));
         if (path.equals("/health")) {
             return health(request);
         }

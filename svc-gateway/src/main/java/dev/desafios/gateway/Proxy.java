@@ -1,6 +1,5 @@
 package dev.desafios.gateway;
 
-import com.sun.net.httpserver.HttpsExchange;
 import dev.desafios.common.Headers;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
@@ -77,12 +76,12 @@ final class Proxy {
         String peer = request.clientAddress();
         // Every request asks: the forwarded list is joined only for a peer that may send one.
         return trustedProxies.isTrusted(peer)
-                ? trustedProxies.client(forwardedFor(request.exchange().getRequestHeaders()), peer) : peer;
+                ? trustedProxies.client(forwardedFor(request.headers()), peer) : peer;
     }
 
     /** Forwards the request, whose normalised path {@code path} the route matches, and answers what came back. */
     Response forward(Request request, Route route, String path) {
-        String query = request.exchange().getRequestURI().getRawQuery();
+        String query = request.uri().getRawQuery();
         if (query != null && !isPrintableAscii(query)) {
             throw Problem.badRequest("the query string has a character that is not printable ASCII; encode it");
         }
@@ -95,7 +94,7 @@ final class Proxy {
         long started = System.nanoTime();
         HttpResponse<byte[]> answer = route.upstream.send(method, target, outbound);
         noteUpstream(request, answer, started);
-        return inbound(answer, route, request.exchange().getRequestURI().getRawPath(), request.requestId());
+        return inbound(answer, route, request.uri().getRawPath(), request.requestId());
     }
 
     /**
@@ -125,7 +124,7 @@ final class Proxy {
      */
     HttpRequest.Builder outbound(Request request, String method, BodyPublisher body) {
         var builder = withMethod(HttpRequest.newBuilder(), method, body);
-        var headers = request.exchange().getRequestHeaders();
+        var headers = request.headers();
         Set<String> named = connectionTokens(headers.get("Connection"));
         String current = null;
         try {
@@ -144,7 +143,7 @@ final class Proxy {
         }
         builder.header(RequestIds.HEADER, request.requestId())
                 .header("X-Forwarded-For", trustedProxies.forwardedFor(forwardedFor(headers), request.clientAddress()))
-                .header("X-Forwarded-Proto", request.exchange() instanceof HttpsExchange ? "https" : "http");
+                .header("X-Forwarded-Proto", request.secure() ? "https" : "http");
         String host = headers.getFirst("Host");
         if (host != null && HOST.matcher(host).matches()) {
             builder.header("X-Forwarded-Host", host);

@@ -33,7 +33,7 @@ final class TlsRedirect {
             return health.handle(request);
         }
         String host = host(request.header("Host"));
-        URI target = request.exchange().getRequestURI();
+        URI target = request.uri();
         // The target as sent, as the TLS port will read it (a leading // is a path, not a host).
         String pathAndQuery = Gateway.rawPath(target) + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
         String location = "https://" + host + (port == 443 ? "" : ":" + port) + pathAndQuery;
