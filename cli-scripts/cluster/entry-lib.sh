@@ -19,9 +19,12 @@ entry_config() {
     # Written by cli-scripts/cluster/entry-lib.sh: the cluster's one entry.
     # Non-root with a read-only root: pid and temp files under the /tmp tmpfs.
     worker_processes 1;
+    worker_rlimit_nofile 8192;
     pid /tmp/nginx.pid;
     error_log stderr warn;
-    events { worker_connections 1024; }
+    # Room for many slow clients, each cut once its head or body takes over
+    # 10 s: holding connections open costs an attacker more than it costs us.
+    events { worker_connections 4096; }
     http {
         client_body_temp_path /tmp/client_body;
         proxy_temp_path /tmp/proxy;
@@ -30,21 +33,28 @@ entry_config() {
         scgi_temp_path /tmp/scgi;
         access_log /dev/stdout;
         server_tokens off;
+        client_header_timeout 10s;
+        client_body_timeout 10s;
+        send_timeout 10s;
+        keepalive_timeout 30s;
         # A node that does not take the connection at once is skipped: the next
         # one is tried. Only errors and timeouts move a request on (not 5xx
-        # answers: nginx would count each as the node's failure, and under
-        # load the gateways' 504s would take every node out of the entry),
-        # and a POST only before any of it was sent (non_idempotent is left
-        # off), so no write is replayed. A GET may move on after one read
-        # timeout, not two (next_upstream_timeout): each port's read timeout
-        # is a little over its service's own bound on an answer, so a request
-        # held by a node that died is moved on within seconds.
+        # answers), and a POST only before any of it was sent (non_idempotent
+        # is left off), so no write is replayed. No outcome of a request sets a
+        # node aside (max_fails=0): a request that a gateway refuses by closing
+        # its connection (one with more headers than the JDK's server reads)
+        # would otherwise take each node out of the entry in turn, for everyone.
+        # A node that is gone costs a request its connect timeout, once. A GET
+        # may move on after one read timeout, not two (next_upstream_timeout):
+        # each port's read timeout is a little over its service's own bound on
+        # an answer, so a request held by a node that died is moved on within
+        # seconds.
         proxy_connect_timeout 500ms;
         proxy_send_timeout 10s;
         proxy_next_upstream error timeout;
         proxy_next_upstream_tries 3;
         proxy_next_upstream_timeout 20s;
-        proxy_http_version 1.1;
+    proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
         proxy_set_header Forwarded "";
@@ -55,9 +65,13 @@ CONF
     for port_timeout in "$ENTRY_GATEWAY_PORT 7s" "$ENTRY_API_PORT 8s"; do
       read -r port timeout <<<"$port_timeout"
       printf '    upstream nodes_%s {\n' "$port"
-      for n in 1 2 3; do printf '        server %s:%s max_fails=1 fail_timeout=10s;\n' "$(node_ip "$n")" "$port"; done
+      for n in 1 2 3; do printf '        server %s:%s max_fails=0;\n' "$(node_ip "$n")" "$port"; done
       printf '    }\n    server {\n        listen %s;\n        proxy_read_timeout %s;\n' "$port" "$timeout"
       printf '        location / { proxy_pass http://nodes_%s; }\n' "$port"
+      # The API's GET / counts a visit: moved on after a failed connect, never
+      # after a read timeout (the node may still count it when it wakes).
+      [[ $port != "$ENTRY_API_PORT" ]] ||
+        printf '        location = / { proxy_pass http://nodes_%s; proxy_next_upstream error; }\n' "$port"
       # The entry's own errors (no node answered) as problems, like every other error.
       printf '        error_page 502 @no_node;\n        error_page 504 @node_timeout;\n'
       printf '        location @no_node { default_type application/problem+json; return 502 %s; }\n' \
