@@ -14,7 +14,8 @@ DESAFIOS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly DESAFIOS_ROOT
 readonly CLI_DIR="$DESAFIOS_ROOT/cli-scripts"
 # Secrets and other local state live outside git (and outside the repository).
-readonly STATE_DIR=${DESAFIOS_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/desafios}
+readonly DEFAULT_STATE_DIR=${XDG_STATE_HOME:-$HOME/.local/state}/desafios
+readonly STATE_DIR=${DESAFIOS_STATE_DIR:-$DEFAULT_STATE_DIR}
 readonly BIND_ADDRESS=${BIND_ADDRESS:-127.0.0.1}
 # The pid of a dockerd that set-up started (and stops again); absent otherwise.
 readonly ENGINE_PIDFILE="$STATE_DIR/dockerd.pid"

@@ -145,7 +145,7 @@ setup_state_dir() {
 
 # Whether clean.sh may remove the state directory: the project's mark, or the default place.
 state_dir_ours() {
-  [[ -e $STATE_DIR/$STATE_MARK || $STATE_DIR == "${XDG_STATE_HOME:-$HOME/.local/state}/desafios" ]]
+  [[ -e $STATE_DIR/$STATE_MARK || $STATE_DIR == "$DEFAULT_STATE_DIR" ]]
 }
 
 setup_all() {
