@@ -22,7 +22,7 @@ public final class NotesService {
         // The largest note must fit a page on its own: six bytes of JSON a character at worst.
         int maxPageBytes = (int) config.whole("MAX_PAGE_BYTES", 256 * 1024, 64 * 1024, 16 * 1024 * 1024);
         long maxDbBytes = config.whole("DB_MAX_BYTES", 0, 0, Long.MAX_VALUE);
-        var notes = NotesRepository.open(config.text("DB_PATH", "/data/notes.db"), maxDbBytes, Note.MAX_STORED_BYTES);
+        var notes = NotesRepository.open(config.dataFile("DB_PATH", "/data/notes.db"), maxDbBytes, Note.MAX_STORED_BYTES);
         var handlers = new NoteHandlers(notes, maxPageBytes);
         var router = new Router(config.maxBodyBytes())
                 .post("/notes", handlers::create)

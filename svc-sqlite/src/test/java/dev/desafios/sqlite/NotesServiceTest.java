@@ -221,10 +221,11 @@ class NotesServiceTest {
     }
 
     @Test
-    void start_databaseDirectoryMissing_failsNamingThePath() {
+    void start_databaseDirectoryMissing_badSettingNamingThePath() {
         String path = dir.resolve("missing").resolve("notes.db").toString();
 
-        var e = assertThrows(IllegalStateException.class, () -> NotesService.start(Map.of("DB_PATH", path), true));
+        // A bad setting: Services.run prints its one line and exits 2, no stack trace.
+        var e = assertThrows(Config.ConfigException.class, () -> NotesService.start(Map.of("DB_PATH", path), true));
 
         assertTrue(e.getMessage().contains(path), e.getMessage());
     }
