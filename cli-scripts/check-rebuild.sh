@@ -15,9 +15,10 @@ PREFIX=desafios-rebuild-check
 
 image_id() { docker image inspect -f '{{.Id}}' "$PREFIX/$1:latest" 2>/dev/null || true; }
 
-# Runs ensure_images in the copy: `ensure_in_copy MODULE...`.
+# Runs set-up and ensure_images in the copy, as up.sh does: `ensure_in_copy MODULE...`.
 ensure_in_copy() {
-  (cd "$COPY" && BUILD_IMAGE_PREFIX=$PREFIX QUIET=1 bash -c 'source cli-scripts/build-images.sh && ensure_images "$@"' _ "$@") >/dev/null
+  (cd "$COPY" && BUILD_IMAGE_PREFIX=$PREFIX QUIET=1 bash -c 'source cli-scripts/build-images.sh && setup_all && ensure_images "$@"' _ "$@") \
+    >"$STATE_DIR/rebuild-check.log" 2>&1 || die "the build failed; see $STATE_DIR/rebuild-check.log"
 }
 
 cleanup() {
