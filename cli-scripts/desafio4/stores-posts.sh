@@ -31,7 +31,8 @@ post_many() {
 # a 507 comes (a POST may fail otherwise: orders answers 504 when users is slow):
 # `fill URL users|orders ROOM ANSWERS`.
 fill() {
-  local url=$1 kind=$2 room=$3 answers=$4 sent=$(($3 + 20)) tries
+  local url=$1 kind=$2 room=$3 answers=$4 sent tries
+  sent=$((room + 20))
   : >"$answers"
   post_many "$url" "$kind" 0 "$sent" "$answers"
   for ((tries = 0; tries < 5; tries++)); do
