@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Shared helpers for every script in cli-scripts: output, the printed docker
-# commands, networks, volumes, hardened containers and stores, and waits.
-# Source it; it defines functions and constants and runs nothing. The checks'
-# helpers are in verify-lib.sh, the secrets' in secrets-lib.sh (setup.sh
-# sources it) and apt's in apt-lib.sh (sourced at the end of this file).
+# commands, images and ports, and waits; networks, volumes and hardened
+# containers (containers-lib.sh) and the stores (stores-lib.sh), both sourced
+# by this file. Source it; it defines functions and constants and runs
+# nothing. The checks' helpers are in verify-lib.sh, the secrets' in
+# secrets-lib.sh (setup.sh sources it) and apt's in apt-lib.sh (sourced at the
+# end of this file).
 
 # Sourced once per shell: its constants are readonly, and assigning one again
 # would stop the script (cluster/verify.sh sources it twice, through setup.sh).
@@ -90,152 +92,15 @@ port_free() {
   fi
 }
 
-# --- networks, volumes, containers ----------------------------------------
+# --- networks, volumes, containers, stores --------------------------------
 
-# Creates a network unless it exists, a bridge unless a driver comes first:
-# `ensure_network desafio1-net [--internal]`, `ensure_network NAME --driver overlay`.
-ensure_network() {
-  local name=$1 driver=bridge; shift
-  if [[ ${1:-} == --driver ]]; then driver=$2; shift 2; fi
-  if docker network inspect "$name" >/dev/null 2>&1; then
-    note "network $name exists"
-  else
-    dkq network create --driver "$driver" --label "desafios.challenge=$CHALLENGE" "$@" "$name"
-  fi
-}
-
-# Creates a named volume unless it exists.
-ensure_volume() {
-  local name=$1
-  if docker volume inspect "$name" >/dev/null 2>&1; then
-    note "volume $name exists (data kept)"
-  else
-    dkq volume create --label "desafios.challenge=$CHALLENGE" "$name"
-  fi
-}
-
-# Removes containers if present (quietly when absent).
-remove_containers() {
-  local name
-  for name in "$@"; do
-    if docker container inspect "$name" >/dev/null 2>&1; then
-      dkq rm --force "$name"
-    fi
-  done
-}
-
-# Removes networks and volumes if present.
-remove_networks() {
-  local name
-  for name in "$@"; do
-    if docker network inspect "$name" >/dev/null 2>&1; then dkq network rm "$name"; fi
-  done
-}
-remove_volumes() {
-  local name
-  for name in "$@"; do
-    if docker volume inspect "$name" >/dev/null 2>&1; then dkq volume rm "$name"; fi
-  done
-}
-
-# The hardening every container gets (docs/design.md): read-only root, no
-# capabilities, no privilege gain, bounded memory/CPU/pids, bounded restarts,
-# and bounded logs: the local driver keeps five rotated 20 MB files (json-file,
-# the default, grows without end) and costs Docker less CPU per line.
-readonly HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges
-  --pids-limit 128 --restart on-failure:3 --log-driver local)
-
-# Connects a container to one more network (with an alias) unless it is on it:
-# `join_network NETWORK CONTAINER [ALIAS]`. docker run joins one network only.
-join_network() {
-  local network=$1 name=$2 alias=${3:-}
-  docker inspect -f '{{json .NetworkSettings.Networks}}' "$name" | grep -q "\"$network\"" && return 0
-  dkq network connect ${alias:+--alias "$alias"} "$network" "$name"
-}
-
-# Starts a hardened container, or leaves it running when it already runs the
-# current image with the same options (a hash of them is its label
-# desafios.spec: a setting changed, such as RATE_LIMIT, recreates it):
-# `run_container NAME IMAGE [docker run options...] [-- command arguments...]`.
-run_container() {
-  local name=$1 image=$2 spec options=() command=(); shift 2
-  spec=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
-  while (($#)) && [[ $1 != -- ]]; do options+=("$1"); shift; done
-  (($#)) && shift && command=("$@")
-  if container_current "$name" "$image" && [[ $(docker inspect -f '{{index .Config.Labels "desafios.spec"}}' "$name") == "$spec" ]]; then
-    note "$name is already running the current $image"
-    return 0
-  fi
-  remove_containers "$name"
-  dkq run --detach --name "$name" --hostname "$name" --label "desafios.challenge=$CHALLENGE" --label "desafios.spec=$spec" \
-    "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m \
-    --memory 256m --cpus 1 \
-    "${options[@]}" "$image" "${command[@]}"
-}
-
-# A Java service of the project: a hardened container with the image's own
-# health check: `run_service NAME IMAGE [docker run options...]`.
-run_service() {
-  local name=$1 image=$2; shift 2
-  run_container "$name" "$image" \
-    --health-cmd /app/healthcheck --health-interval 3s --health-timeout 4s \
-    --health-retries 3 --health-start-period 30s \
-    "$@"
-}
-
-# True when the container runs (or is starting) on the image's current ID.
-container_current() {
-  local name=$1 image=$2 running image_id
-  running=$(docker inspect -f '{{.State.Running}} {{.Image}}' "$name" 2>/dev/null) || return 1
-  image_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null) || return 1
-  [[ $running == "true $image_id" ]]
-}
-
-# --- stores ---------------------------------------------------------------
-
-# Health checks of the stores in their own protocols (a query over TCP, a PING).
-# The Redis one reads the password inside the container's shell, so that no
-# value shows in ps or docker inspect.
-# shellcheck disable=SC2016 # expanded by the container's shell, not here
-readonly PG_HEALTH_CMD='psql -h 127.0.0.1 -U app -d app -tAc "select 1" | grep -q 1'
-# shellcheck disable=SC2016
-readonly REDIS_HEALTH_CMD='REDISCLI_AUTH="$(sed -n "s/^requirepass //p" /usr/local/etc/redis/redis.conf)" redis-cli ping | grep -q PONG'
-
-# The stores' uid: postgres and redis in the official images (and the stand-ins);
-# the services' uid, the user Jib sets in their images.
-readonly STORE_UID=999
-# shellcheck disable=SC2034 # used by the scripts that source this file
-readonly SERVICE_UID=1000
-# Same hardening as the services; running as the image's own uid on a volume it
-# already owns, a store needs no capability back.
-readonly STORE_RUN_FLAGS=(--user "$STORE_UID:$STORE_UID" "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --cpus 1
-  --health-interval 3s --health-timeout 3s --health-retries 5 --health-start-period 60s)
-
-# Starts a hardened PostgreSQL (user and database app, alias db, data in the
-# volume, password from the file) unless it already runs the current image:
-# `run_postgres NAME NETWORK VOLUME PASSWORD_FILE`. The health check goes
-# through TCP: during its first initialisation the image runs a temporary
-# server on the Unix socket only, which must not count as ready.
-run_postgres() {
-  local name=$1 network=$2 volume=$3 password_file=$4
-  container_current "$name" "$POSTGRES_IMAGE" && { note "$name is already running"; return 0; }
-  remove_containers "$name"
-  dkq run --detach --name "$name" --hostname "$name" --network "$network" --network-alias db \
-    --label "desafios.challenge=$CHALLENGE" "${STORE_RUN_FLAGS[@]}" \
-    --memory 512m --tmpfs "/var/run/postgresql:rw,noexec,nosuid,size=1m,uid=$STORE_UID,gid=$STORE_UID" \
-    --volume "$volume:/var/lib/postgresql/data" \
-    --volume "$password_file:/run/secrets/db_password:ro" \
-    --env POSTGRES_USER=app --env POSTGRES_DB=app --env POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
-    --health-cmd "$PG_HEALTH_CMD" \
-    "$POSTGRES_IMAGE"
-}
-
-# The config file of a Redis with a password and an append-only file in /data:
-# the official image reads no *_FILE variable, so the password goes in it.
-# `redis_config PASSWORD | write_secret FILE UID`.
-redis_config() {
-  printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' "$1"
-}
+# Each in a file of its own, sourced here under the guard above. (With
+# source-path, shellcheck finds them from a folder below cli-scripts too.)
+# shellcheck source-path=SCRIPTDIR/.. source=containers-lib.sh
+source "$CLI_DIR/containers-lib.sh"
+# After containers-lib.sh: the stores' flags build on HARDENED.
+# shellcheck source-path=SCRIPTDIR/.. source=stores-lib.sh
+source "$CLI_DIR/stores-lib.sh"
 
 # --- waiting --------------------------------------------------------------
 

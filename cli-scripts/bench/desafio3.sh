@@ -2,15 +2,16 @@
 # Challenge 3 benchmark: loads GET / with ab (ApacheBench, keep-alive, 32
 # connections, about DURATION seconds), then checks that the PostgreSQL row
 # count, the Redis counter and the number of 2xx answers moved by exactly the
-# same amount. pgbench (32 clients) measures the database's own rate for the
-# same single-row insert. Like for like: each client runs in a container of
-# its own on the challenge's network, with the API's limits and hardening
-# (run_container's: --cpus 1 --memory 256m, read-only, no capabilities), and
-# calls its server by its alias (ab http://api:8080/, pgbench db:5432), each
-# side after the database was settled (settle_database). Then the same load
-# once more from the host through the published port, the path a user's
-# curl takes (NAT and all), reported beside. CPU per request (or per
-# transaction) of each container, from its cgroup, says where the time goes.
+# same amount. pgbench (32 clients; desafio3-pgbench.sh) measures the
+# database's own rate for the same single-row insert. Like for like: each
+# client runs in a container of its own on the challenge's network, with the
+# API's limits and hardening (run_container's: --cpus 1 --memory 256m,
+# read-only, no capabilities), and calls its server by its alias (ab
+# http://api:8080/, pgbench db:5432), each side after the database was
+# settled (settle_database). Then the same load once more from the host
+# through the published port, the path a user's curl takes (NAT and all),
+# reported beside. CPU per request (or per transaction) of each container,
+# from its cgroup, says where the time goes.
 # Brings challenge 3 up if it is not running and takes down only what it
 # brought up.
 set -Eeuo pipefail
@@ -18,6 +19,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
 # shellcheck source=bench-lib.sh
 source "$CLI_DIR/bench/bench-lib.sh"
+# shellcheck source=desafio3-pgbench.sh
+source "$CLI_DIR/bench/desafio3-pgbench.sh"
 
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-30}
@@ -94,40 +97,6 @@ settle_database() {
   local settle=(exec desafio3-db psql -U app -d app -qc 'VACUUM (ANALYZE) accesses' -c CHECKPOINT)
   show docker "${settle[@]}" >&2
   docker "${settle[@]}" >&2
-}
-
-# pgbench as a client like the API: a container on the challenge's network
-# with the limits and hardening run_container gives the API (--cpus 1
-# --memory 256m, read-only, no capabilities, no new privileges, pids limit),
-# idle until pgbench runs in it, so that its cgroup counts pgbench's CPU.
-# Prints "tps transactions pgbench_cpu_ns db_cpu_ns".
-pgbench_rate() {
-  local work
-  work=$(mktemp -d "$STATE_DIR/bench.XXXXXX")
-  printf 'db:5432:app:app:%s\n' "$(<"$SECRETS/db_password.api")" | write_secret "$work/pgpass" "$STORE_UID"
-  printf '%s\n' "INSERT INTO bench_accesses (path, client, user_agent, request_id) VALUES ('/', '172.18.0.1', 'pgbench', 'bench');" >"$work/insert.sql"
-  chmod 755 "$work" && chmod 644 "$work/insert.sql"
-  # What it runs is shown on stderr: stdout is the result.
-  remove_containers "$PGBENCH" >&2
-  dkq run --detach --name "$PGBENCH" --label desafios.challenge=3 --network desafio3-net --user "$STORE_UID:$STORE_UID" \
-    "${HARDENED[@]}" --tmpfs /tmp:rw,noexec,nosuid,size=16m --memory 256m --cpus 1 \
-    --volume "$work:/bench:ro" --env PGPASSFILE=/bench/pgpass "$POSTGRES_IMAGE" sleep infinity >&2
-  docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
-  local before after
-  settle_database
-  before=$(bench_cpu_of "$PGBENCH" desafio3-db)
-  local bench=(exec "$PGBENCH" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app)
-  show docker "${bench[@]}" >&2
-  docker "${bench[@]}" >"$work/out"
-  after=$(bench_cpu_of "$PGBENCH" desafio3-db)
-  docker exec "$PGBENCH" psql -h db -U app -d app -qc 'DROP TABLE bench_accesses' >&2
-  remove_containers "$PGBENCH" >&2
-  local tps done_
-  tps=$(grep -o 'tps = [0-9.]*' "$work/out" | head -n 1 | cut -d' ' -f3)
-  done_=$(awk '/number of transactions actually processed/ { split($NF, a, "/"); print a[1] }' "$work/out")
-  rm -rf "$work"
-  printf '%s %s %s %s\n' "$tps" "$done_" "$(bench_per_op "${before% *}" "${after% *}" "$done_")" \
-    "$(bench_per_op "${before#* }" "${after#* }" "$done_")"
 }
 
 main() {

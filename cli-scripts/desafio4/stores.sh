@@ -5,7 +5,8 @@
 # first with a small maximum, raced by parallel POSTs; then with the services'
 # default maximum, filled with the largest entries a client can send. Copies,
 # so that verify leaves the challenge's own stores as it found them and can
-# run again. Leaves nothing behind (stores_cleanup).
+# run again. Leaves nothing behind (stores_cleanup). The parallel POSTs are in
+# stores-posts.sh, sourced below.
 
 STORE_USERS=desafio4-users-copy
 STORE_ORDERS=desafio4-orders-copy
@@ -16,6 +17,8 @@ SEED_USERS=3
 # curl processes posting at once, each reusing one connection for its share.
 POSTERS=16
 STORE_TMP='' USERS_COPY='' ORDERS_COPY=''
+# shellcheck source=stores-posts.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stores-posts.sh"
 
 stores_cleanup() {
   remove_containers "$STORE_ORDERS" "$STORE_USERS"
@@ -39,47 +42,6 @@ store_copies() {
   USERS_COPY="http://$(docker port "$STORE_USERS" 8080/tcp | head -n 1)"
   ORDERS_COPY="http://$(docker port "$STORE_ORDERS" 8080/tcp | head -n 1)"
 }
-
-# Writes curl configs for COUNT POSTs numbered from FIRST into DIR (the
-# largest entries a client may send; see post-configs.awk):
-# `post_configs DIR URL users|orders FIRST COUNT`.
-post_configs() {
-  mkdir -p "$1"
-  awk -v dir="$1" -v url="$2" -v kind="$3" -v first="$4" -v count="$5" -v posters="$POSTERS" \
-    -v users="$SEED_USERS" -f "$(dirname "${BASH_SOURCE[0]}")/post-configs.awk"
-}
-
-# POSTs COUNT entries numbered from FIRST from $POSTERS curl processes at once,
-# each writing its answers ("status content-type location" lines) to a file of
-# its own; all of them are appended to ANSWERS:
-# `post_many URL users|orders FIRST COUNT ANSWERS`.
-post_many() {
-  local url=$1 kind=$2 first=$3 count=$4 answers=$5 dir start=$SECONDS
-  dir=$(mktemp -d -p "$STORE_TMP")
-  post_configs "$dir" "$url" "$kind" "$first" "$count"
-  find "$dir" -name '*.cfg' -print0 |
-    xargs -0 -P "$POSTERS" -I {} sh -c 'curl -s --max-time 60 -K "$1" >"$1.out"' sh {} || true
-  cat "$dir"/*.out >>"$answers"
-  note "$count POSTs to $url in $((SECONDS - start)) s: $(answer_counts "$answers") so far"
-}
-
-# Fills a store past its maximum: ROOM + 20 POSTs, then 20 more at a time until
-# a 507 comes (a POST may fail otherwise: orders answers 504 when users is slow):
-# `fill URL users|orders ROOM ANSWERS`.
-fill() {
-  local url=$1 kind=$2 room=$3 answers=$4 sent=$(($3 + 20)) tries
-  : >"$answers"
-  post_many "$url" "$kind" 0 "$sent" "$answers"
-  for ((tries = 0; tries < 5; tries++)); do
-    grep -q '^507 ' "$answers" && return 0
-    post_many "$url" "$kind" "$sent" 20 "$answers"
-    sent=$((sent + 20))
-  done
-}
-
-# How many answers of each status: "9997 x 201, 20 x 507".
-answer_counts() { cut -d' ' -f1 "$1" | sort | uniq -c | awk '{printf "%s%s x %s", sep, $1, $2; sep = ", "}'; }
-answers_with() { grep -c "^$2 " "$1" || true; }
 
 # Every id a list holds, one per line, in pages of 100 (one curl, one
 # connection): `listed_ids URL UP_TO`.

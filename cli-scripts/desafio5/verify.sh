@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Challenge 5: proves every route through the gateway, the aggregate, request
-# id propagation, that users and orders are reachable only through the gateway
-# (no published port, not from the edge network, no route out of the internal
-# one), balancing over two users replicas, failing fast without users, and a
-# rate limit (recreated with RATE_LIMIT=1 RATE_BURST=5: 429 past the burst);
+# id propagation (routes.sh), that users and orders are reachable only through
+# the gateway (isolation.sh: no published port, not from the edge network, no
+# route out of the internal one), balancing over two users replicas, failing
+# fast without users, and a rate limit (recreated with RATE_LIMIT=1
+# RATE_BURST=5: 429 past the burst);
 # and, database per service (databases.sh): replicas agree through their one
 # database, each database is reached by its own service only, and the data
 # survives down.sh then up.sh. Observed (OBSERVE=1, or Prometheus running):
@@ -17,6 +18,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../secrets-lib.sh"
 # shellcheck source=../verify-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../verify-lib.sh"
+# shellcheck source=routes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/routes.sh"
+# shellcheck source=isolation.sh
+source "$(dirname "${BASH_SOURCE[0]}")/isolation.sh"
 # shellcheck source=databases.sh
 source "$(dirname "${BASH_SOURCE[0]}")/databases.sh"
 # shellcheck source=observe-lib.sh
@@ -35,96 +40,6 @@ fi
 GW="http://$BIND_ADDRESS:$D5_PORT"
 [[ $GATEWAY_TLS != 1 ]] || GW=$TLS_URL
 RUN_ID="verify-$$-$RANDOM"
-
-routes_work() {
-  http GET "$GW/api/users"; status_is 200 && body_has '"items":[' || return 1
-  http GET "$GW/api/users/1"; status_is 200 && body_has '"id":1' || return 1
-  post_json "$GW/api/users" "{\"name\":\"Verify $RUN_ID\",\"email\":\"$RUN_ID@example.com\"}"; status_is 201 || return 1
-  post_json "$GW/api/orders" '{"userId":1,"item":"mouse","quantity":2,"unitPrice":"10.50"}'
-  status_is 201 && body_has '"total":"21.00"' || return 1
-  http GET "$GW/api/orders/$(json_number "$HTTP_BODY" id)"; status_is 200 && body_has '"user":{' || return 1
-  http GET "$GW/api/orders?userId=1"; status_is 200 && body_has '"items":['
-}
-
-aggregate_works() {
-  http GET "$GW/api/users/1/orders" -H "X-Request-Id: $RUN_ID"
-  status_is 200 && body_has '"user":{' && body_has '"orders":['
-}
-
-request_id_propagated() {
-  local name users_logs=''
-  for name in desafio5-gateway desafio5-orders; do
-    logs_have "$name" "\"requestId\":\"$RUN_ID\"" || { err "$name has no $RUN_ID in its log"; return 1; }
-  done
-  for name in $(users_replicas); do
-    users_logs+=$(docker logs "$name" 2>&1)
-  done
-  [[ $users_logs == *"\"requestId\":\"$RUN_ID\""* ]]
-}
-
-# Bodies users and orders cannot read stop at the gateway: 415s, none of them
-# in the users or orders log (the request id never crossed); a required field
-# sent as null is refused by users through the gateway, saying null.
-unreadable_stop_at_the_edge() {
-  local id="unread-$RUN_ID" name
-  unreadable_bodies_refused "$GW/api/users" '{"name":"Ana","email":"ana-unread@example.com"}' -H "X-Request-Id: $id" || return 1
-  unreadable_bodies_refused "$GW/api/orders" '{"userId":1,"item":"unread","quantity":1,"unitPrice":"1.00"}' \
-    -H "X-Request-Id: $id" || return 1
-  logs_have desafio5-gateway "\"requestId\":\"$id\"" || return 1
-  for name in $(users_replicas) desafio5-orders; do
-    ! logs_have "$name" "\"requestId\":\"$id\"" || { err "$name logged $id"; return 1; }
-  done
-  post_json "$GW/api/users" '{"name":null,"email":"ana-null@example.com"}'
-  is_problem 400 && body_has "field 'name' is null"
-}
-
-only_gateway_published() {
-  local name
-  for name in $(docker ps --format '{{.Names}}' --filter label=desafios.challenge=5); do
-    d5_published_as_allowed "$name" || { err "$name publishes $(docker port "$name" | paste -sd ' ')"; return 1; }
-  done
-}
-
-# A throwaway container on the edge network cannot even resolve users; the gateway reaches it.
-edge_cannot_reach() {
-  local from_edge from_gateway
-  show docker run --rm --network desafio5-edge ... desafios/svc-gateway "${PROBE[@]}" http://users:8080/health
-  from_edge=$(URL_TO_PROBE=http://users:8080/health probe_exit docker run --rm --network desafio5-edge \
-    --read-only --cap-drop ALL --security-opt no-new-privileges --memory 64m --pids-limit 32 \
-    --label desafios.challenge=5 --entrypoint '' "$IMAGE_PREFIX/svc-gateway")
-  from_gateway=$(URL_TO_PROBE=http://users:8080/health probe_exit docker exec desafio5-gateway)
-  note "probe of http://users:8080/health: from desafio5-edge exit $from_edge (3: no such name), from the gateway exit $from_gateway"
-  [[ $from_edge == 3 && $from_gateway == 0 ]]
-}
-
-# The internal network is --internal: Docker drops whatever leaves it. Proved
-# without sending anything off this machine: from users, the gateway's address
-# on the edge network (another bridge of this host) gives no answer in time.
-no_route_out() {
-  local edge_ip code
-  edge_ip=$(container_ip desafio5-gateway desafio5-edge)
-  [[ $(docker network inspect -f '{{.Internal}}' desafio5-internal) == true && -n $edge_ip ]] || return 1
-  code=$(URL_TO_PROBE="http://$edge_ip:8080/health" probe_exit docker exec desafio5-users)
-  note "probe of the gateway's edge address $edge_ip from users: exit $code (4: no answer in time)"
-  [[ $code == 4 ]]
-}
-
-# Each service's metrics (ADMIN_PORT 9090) answer at its address on the
-# internal network and nowhere else: the gateway's edge address refuses them
-# (probe exit 1), so a client on the edge network cannot read them.
-metrics_internal_only() {
-  local c internal edge code_internal code_edge ok=0
-  for c in desafio5-users desafio5-orders desafio5-gateway; do
-    internal=$(container_ip "$c" desafio5-internal)
-    code_internal=$(URL_TO_PROBE="http://$internal:9090/metrics" probe_exit docker exec "$c")
-    note "$c: metrics at its internal address $internal: exit $code_internal (0: answered 200)"
-    [[ $code_internal == 0 ]] || ok=1
-  done
-  edge=$(container_ip desafio5-gateway desafio5-edge)
-  code_edge=$(URL_TO_PROBE="http://$edge:9090/metrics" probe_exit docker exec desafio5-gateway)
-  note "desafio5-gateway: metrics at its edge address $edge: exit $code_edge (1: refused)"
-  [[ $ok == 0 && $code_edge == 1 ]]
-}
 
 # The gateway recreated with a low rate limit (up.sh takes RATE_LIMIT and
 # RATE_BURST from its environment): a burst past it is refused with 429

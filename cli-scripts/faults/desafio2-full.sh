@@ -2,12 +2,13 @@
 # Fault: a full disk under challenge 2. desafio2-sqlite is run on a small
 # tmpfs volume of its own (desafio2-full, D2_FULL_SIZE, 16m by default) that
 # a helper container first pads with a 2 MiB filler file; notes of 30 KB are
-# POSTed until the volume is full. Proves: every 201 reads back, no id is
-# given twice, the full store answers 507 problems (never a 2xx, never a
-# 500), /health says DOWN while writes fail; once the helper removes the
-# filler, /health is UP again and a POST is stored with a new id, with no
-# restart. Prints the counts and times. Leaves challenge 2 as it found it
-# (on desafio2-data, running when it ran) and removes desafio2-full.
+# POSTed until the volume is full. Proves (desafio2-full-checks.sh): every
+# 201 reads back, no id is given twice, the full store answers 507 problems
+# (never a 2xx, never a 500), /health says DOWN while writes fail; once the
+# helper removes the filler, /health is UP again and a POST is stored with a
+# new id, with no restart. Prints the counts and times. Leaves challenge 2 as
+# it found it (on desafio2-data, running when it ran) and removes
+# desafio2-full.
 set -Eeuo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -15,6 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../verify-lib.sh"
 # shellcheck source=faults-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/faults-lib.sh"
+# shellcheck source=desafio2-full-checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/desafio2-full-checks.sh"
 
 URL="http://$BIND_ADDRESS:$D2_PORT"
 RUN_ID="full-$$-$RANDOM"
@@ -58,55 +61,6 @@ fill() {
 
 lines() { wc -l <"$1"; }
 acked_ids() { awk -F'|' '$1 == 201 { n = split($2, p, "/"); print p[n] }' "$1" | tr -d '\r'; }
-
-# Every id of a 201 answers 200 with this run's title (one connection for all).
-all_acked_readable() {
-  local ids=$1 config=$FAULTS_WORK/read.curl bad
-  : >"$config"
-  while read -r id; do
-    [[ ! -s $config ]] || echo next >>"$config"
-    printf 'url = "%s/notes/%s"\nsilent\nwrite-out = "\\n%%{http_code}\\n"\n' "$URL" "$id" >>"$config"
-  done <"$ids"
-  bad=$(curl --max-time 120 --config "$config" | paste - - |
-    awk -v run="$RUN_ID" '$NF != 200 || index($0, run) == 0 { n++ } END { print n + 0 }')
-  note "$(lines "$ids") notes that got a 201 read back: $bad missing or wrong"
-  ((bad == 0))
-}
-
-no_id_twice() { [[ -z $(sort "$1" | uniq -d) ]]; }
-only_201_or_507() { [[ -z $(awk -F'|' '$1 != 201 && $1 != 507' "$1") ]]; }
-refusals_are_problems() { [[ -z $(awk -F'|' '$1 == 507 && $3 !~ /problem\+json/' "$1") ]]; }
-health_is() { http GET "$URL/health"; status_is "$1" && body_has "\"sqlite\":\"$2\""; }
-
-# N more POSTs, each a 507 problem.
-still_refused() {
-  local i
-  for ((i = 0; i < $1; i++)); do
-    post_json "$URL/notes" "{\"title\":\"$RUN_ID while full\"}"
-    is_problem 507 || { note "a POST while full: $HTTP_STATUS"; return 1; }
-  done
-}
-
-# A DELETE while full is refused as a 507 problem, or done (204): never a 500.
-delete_while_full() {
-  local id
-  id=$(head -n 1 "$IDS")
-  http DELETE "$URL/notes/$id"
-  note "DELETE /notes/$id while full: $HTTP_STATUS"
-  if status_is 204; then sed -i 1d "$IDS"; return 0; fi
-  is_problem 507
-}
-
-# A note stored after space returned: 201, readable, with an id above every earlier one.
-stored_with_a_new_id() {
-  local id
-  post_json "$URL/notes" "{\"title\":\"$RUN_ID after\",\"body\":\"space is back\"}"
-  status_is 201 || return 1
-  id=$(json_number "$HTTP_BODY" id)
-  note "a POST after space returned: $HTTP_STATUS, id $id (highest before: $(sort -n "$IDS" | tail -n 1))"
-  http GET "$URL/notes/$id"
-  status_is 200 && (($(sort -n "$IDS" | tail -n 1) < id))
-}
 
 faults_restore() {
   remove_containers desafio2-sqlite desafio2-filler

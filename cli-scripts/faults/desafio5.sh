@@ -10,12 +10,13 @@
 # read gets a reset or an empty reply (a connection still queued when it stops
 # listening may be reset, as a refusal would be: its log shows it never read
 # it), and it exits by itself (0 or 143, its "stopped" line logged) in under 10 s.
-# With both replicas back, the edge faults of desafio5-edge.sh: requests a
-# replica will not read and 1500 half-sent request lines take no address out of
-# rotation; spoofed forwarding headers do not reach the upstream; a trickling
-# body is a 504 at the deadline, and a gateway stopped during it answers it and a
-# request that arrives during its drain (504s before the drain ends), and exits by
-# itself. At the end, every container of the challenge has restart count 0.
+# With both replicas back, the edge faults of desafio5-edge.sh (and of
+# desafio5-upstream.sh, which it sources): requests a replica will not read and
+# 1500 half-sent request lines take no address out of rotation; spoofed
+# forwarding headers do not reach the upstream; a trickling body is a 504 at
+# the deadline, and a gateway stopped during it answers it and a request that
+# arrives during its drain (504s before the drain ends), and exits by itself.
+# At the end, every container of the challenge has restart count 0.
 # Restores the challenge as it found it (its replica count; brought up and
 # down again when it was not running).
 set -Eeuo pipefail
