@@ -2,11 +2,13 @@
 # The test command: set-up, the docs' links (check-docs.sh) and each guide's
 # commands against what its up.sh ran (check-guide.py), unit and
 # integration tests (Maven), the images
-# built by Jib and checked, every challenge end to end (down, up, audit,
+# built by Jib and checked, that up.sh rebuilds an edited image and only it
+# (check-rebuild.sh), every challenge end to end (down, up, audit,
 # verify, each service's metrics checked by promtool, for 1, 2, 4 and 5 the
 # request-head limits of faults/limits.sh, for 2, 4 and 5 the memory held by
 # requests of faults/memory.sh, down), the fault suite (cli-scripts/faults),
-# then challenges 3 and 5 on Docker Swarm end to end, then on the three-node cluster (cli-scripts/cluster: registry,
+# then challenges 3 and 5 on Docker Swarm end to end, that every option the
+# up.sh scripts printed has its reason in docs/flags.md (check-flags.py), then on the three-node cluster (cli-scripts/cluster: registry,
 # nodes, entry; up, verify, faults, bad input, down). Ends with the line "N passed, N failed" and exits
 # non-zero on any failure. Leaves the images and the engine; removes the
 # challenges' containers, networks and volumes.
@@ -46,6 +48,11 @@ unit_tests() {
 }
 
 record() { printf '%s\t%s\n' "$1" "$2" >>"$DESAFIOS_RESULTS"; }
+# Records one check by a command's exit: `passes "what it proves" COMMAND [ARGS...]`.
+passes() {
+  local what=$1; shift
+  if "$@"; then record pass "$what"; else record fail "$what"; fi
+}
 
 main() {
   local start=$SECONDS
@@ -53,11 +60,11 @@ main() {
   export DESAFIOS_RESULTS="$STATE_DIR/test-results.tsv"
   : >"$DESAFIOS_RESULTS"
   setup_all
-  if "$CLI_DIR/check-docs.sh"; then record pass "docs: every link and script they name resolves"
-  else record fail "docs: every link and script they name resolves"; fi
+  passes "docs: every link and script they name resolves" "$CLI_DIR/check-docs.sh"
   timed "Unit and integration tests" unit_tests
   if timed "Building images with Jib" build_images; then
     "$CLI_DIR/verify-images.sh" || record fail "verify-images exited non-zero"
+    passes "an edited source is rebuilt by up.sh, an untouched one is not" "$CLI_DIR/check-rebuild.sh"
     local n
     for n in "${CHALLENGES[@]}"; do challenge "$n"; done
     challenge_observed
@@ -66,6 +73,8 @@ main() {
       "$CLI_DIR/desafio$n/down.sh" --volumes >/dev/null 2>&1 || true
     done
     challenge swarm
+    passes "every option the up.sh scripts printed has its reason in docs/flags.md" \
+      "$CLI_DIR/check-flags.py" "$DESAFIOS_ROOT/docs/flags.md" "$STATE_DIR"/up-*.out
     cluster
   else
     record fail "Jib build"
