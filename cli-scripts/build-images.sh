@@ -42,6 +42,7 @@ jib_build() {
 # Maven's package and jib:dockerBuild (JIB_GOAL=jib:build pushes to a
 # registry instead), tests skipped, with the given arguments.
 jib_maven() {
+  setup_jdk
   local goal=${JIB_GOAL:-jib:dockerBuild} flags=(-B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE") module
   [[ $IMAGE_PREFIX == desafios ]] || flags+=(-Dimage.prefix="$IMAGE_PREFIX")
   for module in "${ALL_SERVICES[@]}"; do flags+=("-Dsources.$module=$(sources_hash "$module")"); done

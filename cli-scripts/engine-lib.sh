@@ -10,7 +10,7 @@ engine_answers() { docker info >/dev/null 2>&1; }
 # Uses the engine that answers; else starts dockerd; else installs docker.io.
 setup_engine() {
   if command -v docker >/dev/null && engine_answers; then
-    say "Docker engine: $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering"
+    detail "Docker engine: $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering"
     # An engine that an earlier set-up started keeps its loopback guard.
     if engine_started_by_setup; then loopback_guard_add; fi
     return 0

@@ -29,6 +29,8 @@ die() { err "$@"; exit 1; }
 # One line per step of work, so the output reads as the lesson.
 say() { printf '==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
+# A step that found nothing to do: said only with VERBOSE=1.
+detail() { [[ ${VERBOSE:-0} != 1 ]] || say "$@"; }
 
 # Prints a command as the reader would type it, unless QUIET=1. A long one is
 # broken before each option, with the shell's line continuations.

@@ -19,8 +19,10 @@ source "$CLI_DIR/loopback.sh"
 # shellcheck source-path=SCRIPTDIR/.. source=engine-lib.sh
 source "$CLI_DIR/engine-lib.sh"
 
-# Exports JAVA_HOME as the newest JDK >= 21 found (this machine's java may be 17).
+# Exports JAVA_HOME as the newest JDK >= 21 found (this machine's java may be 17),
+# once: only what builds (Maven, Jib) calls it, so images that exist need no JDK.
 setup_jdk() {
+  [[ -z ${DESAFIOS_JDK:-} ]] || return 0
   local candidate version best='' best_version=0 java_on_path
   java_on_path=$(command -v java || true)
   [[ -z $java_on_path ]] || java_on_path=$(dirname "$(dirname "$(readlink -f "$java_on_path")")")
@@ -32,7 +34,7 @@ setup_jdk() {
     if ((version >= 21 && version > best_version)); then best=$candidate best_version=$version; fi
   done
   [[ -n $best ]] || die "no JDK 21 or newer found (JAVA_HOME, PATH, /usr/lib/jvm); install one, e.g. Temurin 21+"
-  export JAVA_HOME=$best
+  export JAVA_HOME=$best DESAFIOS_JDK=$best_version
   say "JDK: Java $best_version at $JAVA_HOME"
 }
 
@@ -43,7 +45,7 @@ setup_base_images() {
   pick_image POSTGRES_IMAGE postgres:15-bookworm postgres
   pick_image REDIS_IMAGE redis:7-bookworm redis
   pick_image NGINX_IMAGE nginx:1-bookworm nginx
-  say "Base images: Java $JAVA_BASE_IMAGE, PostgreSQL $POSTGRES_IMAGE, Redis $REDIS_IMAGE, nginx $NGINX_IMAGE"
+  detail "Base images: Java $JAVA_BASE_IMAGE, PostgreSQL $POSTGRES_IMAGE, Redis $REDIS_IMAGE, nginx $NGINX_IMAGE"
 }
 
 # The air-gapped stand-in of each official image (the node's and the registry's only for the
@@ -94,11 +96,15 @@ state_dir_ours() {
   [[ -e $STATE_DIR/$STATE_MARK || $STATE_DIR == "$DEFAULT_STATE_DIR" ]]
 }
 
+# What every up.sh runs first. A step that had nothing to do says so only with
+# VERBOSE=1; the line at the end says the set-up is done.
 setup_all() {
   setup_state_dir
-  setup_jdk
   setup_engine
   setup_base_images
+  local done_="Set-up: Docker engine $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering, base images ready"
+  [[ ${VERBOSE:-0} == 1 ]] || done_+=" (VERBOSE=1 shows each step)"
+  say "$done_"
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then

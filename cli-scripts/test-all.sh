@@ -30,6 +30,7 @@ unit_tests() {
   test_stores_up || { record fail "integration stores did not start"; return; }
   # Reports of an earlier run must not count for a module that fails to build now.
   find "$DESAFIOS_ROOT" -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} +
+  setup_jdk
   show ./mvnw -B test
   (cd "$DESAFIOS_ROOT" && ./mvnw -B -fae test) >"$STATE_DIR/maven-test.log" 2>&1 || true
   test_stores_forget

@@ -44,12 +44,14 @@ running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == tru
 harm_state() { docker inspect -f '{{.RestartCount}} {{.State.OOMKilled}} {{.State.Running}}' "$1"; }
 
 # Removes a container and lets the challenge's up.sh create it anew; true when
-# the new one is another container (not the old one restarted).
+# the new one is another container (not the old one restarted). What up.sh
+# prints is shown only when it fails: a verify does not repeat the set-up.
 recreated() {
-  local name=$1 up=$2 before
+  local name=$1 up=$2 before said
   before=$(docker inspect -f '{{.Id}}' "$name")
   dkq rm --force "$name"
-  "$up" || return 1
+  show "$up"
+  said=$("$up" 2>&1) || { printf '%s\n' "$said" | tail -n 20; return 1; }
   [[ $(docker inspect -f '{{.Id}}' "$name") != "$before" ]]
 }
 

@@ -96,7 +96,7 @@ airgap_hash() {
 airgap_build() {
   local image=$1 hash=$2 fn=$3
   local query=(image ls --quiet --filter "label=$AIRGAP_LABEL=$hash" "$image")
-  if [[ -n $(docker "${query[@]}") ]]; then say "${image#*/} is up to date"; return 0; fi
+  if [[ -n $(docker "${query[@]}") ]]; then detail "${image#*/} is up to date"; return 0; fi
   AIRGAP_WORK=$(mktemp -d "$AIRGAP_STATE/work.XXXXXX")
   trap 'airgap_rm_tree "$AIRGAP_WORK"' EXIT
   timed "Building ${image#*/}" "$fn" "$AIRGAP_WORK" "$image" "$hash"

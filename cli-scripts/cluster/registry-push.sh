@@ -23,6 +23,7 @@ registry_ready() {
 # Maven's JVM trusts the JDK's CAs plus ours: a copy of cacerts with the CA added.
 registry_truststore() {
   [[ -s $REGISTRY_TRUSTSTORE && $REGISTRY_TRUSTSTORE -nt $REGISTRY_CA_CERT ]] && return 0
+  setup_jdk
   local keytool=$JAVA_HOME/bin/keytool tmp=$REGISTRY_TRUSTSTORE.tmp
   rm -f "$tmp"
   show keytool -importkeystore -srckeystore "$JAVA_HOME/lib/security/cacerts" -destkeystore "$REGISTRY_TRUSTSTORE"

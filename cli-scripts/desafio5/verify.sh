@@ -82,7 +82,7 @@ main() {
   check "metrics (port 9090) answer on the internal network only, not at the gateway's edge address" metrics_internal_only
   if (($(users_replicas | grep -c .) < 2)); then
     say "Adding a second users replica (USERS_REPLICAS=2)"
-    USERS_REPLICAS=2 "$CLI_DIR/desafio5/up.sh"
+    USERS_REPLICAS=2 "$CLI_DIR/desafio5/up.sh" >/dev/null
   fi
   check "with two users replicas, answers come from both" served_by_several "$GW/api/users/1" 20
   databases_checks
