@@ -55,6 +55,19 @@ recreated() {
   [[ $(docker inspect -f '{{.Id}}' "$name") != "$before" ]]
 }
 
+# A one-shot container on NETWORK running COMMAND from the API's image (its
+# busybox: nslookup, wget, timeout), with no capability, nobody's uid and
+# small limits: `probe_from NETWORK COMMAND [ARGS...]`. --init: a command that
+# is PID 1 ignores the signal busybox's timeout sends it.
+probe_from() {
+  docker run --rm --init --network "$1" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 32m \
+    --pids-limit 8 --user 65534:65534 --label "desafios.challenge=${CHALLENGE:-verify}" --entrypoint "$2" \
+    "$IMAGE_PREFIX/svc-api" "${@:3}" 2>&1
+}
+
+# A DNS lookup of NAME from a container on NETWORK; fails when the name is unknown.
+lookup() { probe_from "$1" nslookup "$2"; }
+
 # A container's logs contain the text. (Read whole first: with pipefail, grep -q
 # stopping early would fail the pipeline through docker's SIGPIPE.)
 logs_have() {

@@ -21,13 +21,6 @@ api_answers() {
   status_is 200 && body_has '"message":' && body_has '"hostname":"desafio1-api"' && body_has '"time":' && body_has '"visits":'
 }
 
-# A lookup of NAME from a one-shot container on NETWORK (busybox's nslookup
-# in the API's image): `lookup NETWORK NAME`; fails when the name is unknown.
-lookup() {
-  docker run --rm --network "$1" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 32m \
-    --pids-limit 8 --user 65534:65534 --label desafios.challenge=1 --entrypoint nslookup "$IMAGE_PREFIX/svc-api" "$2" 2>&1
-}
-
 # On desafio1-net the alias api and the container's name both resolve, by
 # Docker's own DNS server (127.0.0.11), to the API's address on that network.
 docker_dns_resolves() {

@@ -75,6 +75,17 @@ fails_fast_without_users() {
   return "$outcome"
 }
 
+# On desafio4-net users answers by name; from a container on another network
+# (the default bridge) neither its name resolves to it nor its address answers.
+found_on_its_network_only() {
+  local address
+  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio4-net").IPAddress}}' desafio4-users)
+  [[ $(lookup desafio4-net users) == *"Address: $address"* ]] || return 1
+  probe_from desafio4-net timeout 3 wget -q -O /dev/null http://users:8080/health >/dev/null || return 1
+  [[ $(lookup bridge users || true) != *"Address: $address"* ]] || return 1
+  ! probe_from bridge timeout 3 wget -q -O /dev/null "http://$address:8080/health" >/dev/null
+}
+
 never_restarted() {
   [[ $(docker inspect -f '{{.RestartCount}}' desafio4-users desafio4-orders | sort -u) == 0 ]]
 }
@@ -87,6 +98,8 @@ main() {
   check "an order for user 1 is created (201, total 59.97)" order_created
   check "orders embeds the user it fetched from http://users:8080 by hostname" user_embedded
   check "the request id reached the users service (in its log)" request_id_reached_users
+  check "users is found by name on desafio4-net, and from another network (the default bridge) neither by name nor by address" \
+    found_on_its_network_only
   check "an order for a user that does not exist is a 422 problem" unknown_user_refused
   check "bad input (negative quantity, huge price, client total, wrong type, a required field null, 101-char and bad email, unknown id field, 1 MiB, a 4 KB request id replaced, a 12 KB one 431, non-numeric id, DELETE) gets 4xx problems; both healthy after" bad_input_refused
   check "a body users cannot read (gzip, br, deflate; charset utf-16 or ISO-8859-1) is a 415 problem naming it" \
