@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** GET /metrics on ADMIN_PORT: the router's requests by route pattern, never by raw path. */
 class AdminServerTest {
     private final Router router = new Router(65536).get("/items/{id}", request -> Response.noContent());
-    private final Server server = Server.start(new Config(Map.of()), true, router);
+    private final Server server = Server.start(new Config(TestServer.freePorts(Map.of())), router);
     private final TestHttp http = new TestHttp(server.port());
     private final TestHttp admin = new TestHttp(server.adminPort());
 
@@ -56,7 +57,7 @@ class AdminServerTest {
 
     @Test
     void adminSubnet_metricsOnlyOnTheAddressInIt() throws Exception {
-        Server loopbackOnly = Server.start(new Config(Map.of("ADMIN_SUBNET", "127.0.0.0/8")), true, router);
+        Server loopbackOnly = Server.start(new Config(TestServer.freePorts(Map.of("ADMIN_SUBNET", "127.0.0.0/8"))), router);
         try {
             assertEquals(200, new TestHttp(loopbackOnly.adminPort()).get("/metrics").statusCode());
             List<InetAddress> others = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
@@ -72,7 +73,7 @@ class AdminServerTest {
     @Test
     void adminSubnetWithNoAddressHereYet_servicePortAnswers_metricsWait() throws Exception {
         // 198.51.100.0/24 is for documentation: no machine has an address in it.
-        Server waiting = Server.start(new Config(Map.of("ADMIN_SUBNET", "198.51.100.0/24")), true, router);
+        Server waiting = Server.start(new Config(TestServer.freePorts(Map.of("ADMIN_SUBNET", "198.51.100.0/24"))), router);
         try {
             Thread.sleep(300);
             assertEquals(-1, waiting.adminPort());

@@ -8,6 +8,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,7 @@ class ApiFuzzTest {
 
     @BeforeEach
     void start() {
-        server = ApiService.start(Map.of("HOSTNAME", "api-fuzz"), true);
+        server = ApiService.start(TestServer.freePorts(Map.of("HOSTNAME", "api-fuzz")));
         http = new TestHttp(server.port());
         json(http.get("/"), 200);
         visits = visits();

@@ -11,6 +11,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class ApiServiceTest {
 
     @BeforeEach
     void start() {
-        server = ApiService.start(Map.of("HOSTNAME", "api-test-1"), true);
+        server = ApiService.start(TestServer.freePorts(Map.of("HOSTNAME", "api-test-1")));
         http = new TestHttp(server.port());
     }
 
@@ -131,7 +132,7 @@ class ApiServiceTest {
 
     @Test
     void start_portNotANumber_configErrorNamingPort() {
-        var e = assertThrows(Config.ConfigException.class, () -> ApiService.start(Map.of("PORT", "abc"), false));
+        var e = assertThrows(Config.ConfigException.class, () -> ApiService.start(Map.of("PORT", "abc")));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
@@ -139,7 +140,7 @@ class ApiServiceTest {
     @Test
     void start_maxBodyBytesInvalid_configErrorNamingIt() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> ApiService.start(Map.of("MAX_BODY_BYTES", "lots"), true));
+                () -> ApiService.start(TestServer.freePorts(Map.of("MAX_BODY_BYTES", "lots"))));
 
         assertTrue(e.getMessage().startsWith("MAX_BODY_BYTES="), e.getMessage());
     }

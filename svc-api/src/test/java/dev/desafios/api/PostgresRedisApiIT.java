@@ -14,6 +14,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.Json;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class PostgresRedisApiIT {
     private Server lastServer;
 
     private TestHttp start(Map<String, String> overrides) {
-        Server server = ApiService.start(stores.apiEnv(overrides), true);
+        Server server = ApiService.start(TestServer.freePorts(stores.apiEnv(overrides)));
         lastServer = server;
         var http = new TestHttp(server.port());
         // The server stops before its client closes: a client closing a kept-alive connection
@@ -329,7 +330,7 @@ class PostgresRedisApiIT {
 
     @Test
     void hello_controlCharactersAndNulInHeaders_storedCleanNeverA5xx() throws Exception {
-        Server server = ApiService.start(stores.apiEnv(Map.of()), true);
+        Server server = ApiService.start(TestServer.freePorts(stores.apiEnv(Map.of())));
         toClose.add(server::stop);
         long rows = stores.rows();
         int accepted = 0;
@@ -354,8 +355,8 @@ class PostgresRedisApiIT {
     void start_databaseUnreachable_givesUpAfterTheWaitNamingPostgres() {
         long start = System.nanoTime();
         var e = assertThrows(IllegalStateException.class,
-                () -> ApiService.start(stores.apiEnv(Map.of(
-                        "DB_URL", stores.pgUrlVia("127.0.0.1:1"), "STORES_WAIT", "2s")), true));
+                () -> ApiService.start(TestServer.freePorts(stores.apiEnv(Map.of(
+                        "DB_URL", stores.pgUrlVia("127.0.0.1:1"), "STORES_WAIT", "2s")))));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertTrue(e.getMessage().startsWith("postgres is still unavailable after"), e.getMessage());
@@ -369,8 +370,8 @@ class PostgresRedisApiIT {
     @Test
     void start_redisUnreachable_givesUpNamingRedis() {
         var e = assertThrows(IllegalStateException.class,
-                () -> ApiService.start(stores.apiEnv(Map.of(
-                        "REDIS_URL", "redis://127.0.0.1:1", "STORES_WAIT", "1s")), true));
+                () -> ApiService.start(TestServer.freePorts(stores.apiEnv(Map.of(
+                        "REDIS_URL", "redis://127.0.0.1:1", "STORES_WAIT", "1s")))));
 
         assertTrue(e.getMessage().startsWith("redis is still unavailable after"), e.getMessage());
     }
@@ -400,11 +401,11 @@ class PostgresRedisApiIT {
         try {
             long start = System.nanoTime();
             var db = assertThrows(IllegalStateException.class,
-                    () -> ApiService.start(stores.apiEnv(Map.of(
-                            "DB_PASSWORD_FILE", wrong.toString(), "STORES_WAIT", "20s")), true));
+                    () -> ApiService.start(TestServer.freePorts(stores.apiEnv(Map.of(
+                            "DB_PASSWORD_FILE", wrong.toString(), "STORES_WAIT", "20s")))));
             var cache = assertThrows(IllegalStateException.class,
-                    () -> ApiService.start(stores.apiEnv(Map.of(
-                            "REDIS_PASSWORD_FILE", wrong.toString(), "STORES_WAIT", "20s")), true));
+                    () -> ApiService.start(TestServer.freePorts(stores.apiEnv(Map.of(
+                            "REDIS_PASSWORD_FILE", wrong.toString(), "STORES_WAIT", "20s")))));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertTrue(db.getMessage().startsWith("postgres refused the login: check DB_USER and DB_PASSWORD_FILE"),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ final class TestGateway implements AutoCloseable {
                 // Tests send from one address faster than a client would; RateLimitTest sets its own.
                 "RATE_LIMIT", "0"));
         settings.putAll(env);
-        server = GatewayService.start(settings, true, this::resolve);
+        server = GatewayService.start(TestServer.freePorts(settings), this::resolve);
         http = new TestHttp(server.port());
     }
 

@@ -11,6 +11,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -36,7 +37,7 @@ class OrdersBadInputTest {
         users = FakeUpstream.start();
         users.answer(FakeUpstream.json(200, userJson(1).toString()));
         server = OrdersService.start(
-                withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
+                TestServer.freePorts(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s"))));
         http = new TestHttp(server.port());
     }
 

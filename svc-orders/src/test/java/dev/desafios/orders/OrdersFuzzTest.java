@@ -11,6 +11,7 @@ import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class OrdersFuzzTest {
     @BeforeEach
     void start() {
         users = FakeUpstream.start().answer(FakeUpstream.json(200, userJson(1).toString()));
-        server = OrdersService.start(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
+        server = OrdersService.start(TestServer.freePorts(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s"))));
         http = new TestHttp(server.port());
         existing = json(http.postJson("/orders", order(1)), 201);
         fuzz = new BadInput(server.port(), this::assertNothingLost);

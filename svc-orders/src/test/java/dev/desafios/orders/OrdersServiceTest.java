@@ -15,6 +15,7 @@ import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class OrdersServiceTest {
         users = FakeUpstream.start();
         answerUser(1);
         server = OrdersService.start(
-                withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
+                TestServer.freePorts(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s"))));
         http = new TestHttp(server.port());
     }
 
@@ -256,7 +257,7 @@ class OrdersServiceTest {
     void start_badUsersUrlOrTimeout_configErrorNamingIt() {
         for (var env : List.of(Map.of("USERS_URL", "users:8080"), Map.of("USERS_URL", "ftp://users"),
                 Map.of("USERS_TIMEOUT", "2"), Map.of("USERS_TIMEOUT", "0s"), Map.of("USERS_TIMEOUT", "soon"))) {
-            var e = assertThrows(Config.ConfigException.class, () -> OrdersService.start(env, true));
+            var e = assertThrows(Config.ConfigException.class, () -> OrdersService.start(TestServer.freePorts(env)));
 
             String name = env.keySet().iterator().next();
             assertTrue(e.getMessage().startsWith(name + "="), e.getMessage());

@@ -11,6 +11,7 @@ import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +27,8 @@ class OrdersStoreLimitTest {
     void start() {
         users = FakeUpstream.start();
         users.answer(FakeUpstream.json(200, OrdersServiceTest.userJson(1).toString()));
-        server = OrdersService.start(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(),
-                "USERS_TIMEOUT", "1s", "MAX_ORDERS", "3"), true);
+        server = OrdersService.start(TestServer.freePorts(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(),
+                "USERS_TIMEOUT", "1s", "MAX_ORDERS", "3")));
         http = new TestHttp(server.port());
     }
 
@@ -61,7 +62,7 @@ class OrdersStoreLimitTest {
     void start_badMaxOrders_configErrorNamingIt() {
         for (String value : new String[] {"0", "-1", "abc", "99999999999"}) {
             var e = assertThrows(Config.ConfigException.class,
-                    () -> OrdersService.start(Map.of("MAX_ORDERS", value), true));
+                    () -> OrdersService.start(TestServer.freePorts(Map.of("MAX_ORDERS", value))));
 
             assertTrue(e.getMessage().startsWith("MAX_ORDERS="), e.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +24,7 @@ class PollerFuzzTest {
     @BeforeEach
     void start() {
         api = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"));
-        server = PollerService.start(Map.of("TARGET_URL", api.uri("/").toString(), "POLL_INTERVAL", "500ms"), true);
+        server = PollerService.start(TestServer.freePorts(Map.of("TARGET_URL", api.uri("/").toString(), "POLL_INTERVAL", "500ms")));
         http = new TestHttp(server.port());
         fuzz = new BadInput(server.port(), this::assertHealthy);
     }

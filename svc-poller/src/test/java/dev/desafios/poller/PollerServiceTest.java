@@ -10,6 +10,7 @@ import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +19,8 @@ class PollerServiceTest {
     @Test
     void start_targetUp_healthUpAndTargetCalledWithRequestId() throws InterruptedException {
         try (var upstream = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"))) {
-            Server server = PollerService.start(Map.of(
-                    "TARGET_URL", upstream.uri("/").toString(), "POLL_INTERVAL", "20ms", "POLL_TIMEOUT", "500ms"), true);
+            Server server = PollerService.start(TestServer.freePorts(Map.of(
+                    "TARGET_URL", upstream.uri("/").toString(), "POLL_INTERVAL", "20ms", "POLL_TIMEOUT", "500ms")));
             var http = new TestHttp(server.port());
             try {
                 JsonObject health = json(http.get("/health"), 200);
@@ -42,8 +43,8 @@ class PollerServiceTest {
     void start_targetDown_serviceStillHealthy() {
         FakeUpstream closed = FakeUpstream.start();
         closed.close();
-        Server server = PollerService.start(Map.of("TARGET_URL", closed.uri("/").toString(), "POLL_INTERVAL", "20ms",
-                "POLL_MAX_BACKOFF", "50ms"), true);
+        Server server = PollerService.start(TestServer.freePorts(Map.of("TARGET_URL", closed.uri("/").toString(), "POLL_INTERVAL", "20ms",
+                "POLL_MAX_BACKOFF", "50ms")));
         var http = new TestHttp(server.port());
         try {
             assertEquals("UP", json(http.get("/health"), 200).getString("status", null));
@@ -56,7 +57,7 @@ class PollerServiceTest {
     @Test
     void start_pollIntervalTwoHours_configErrorNamingIt() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> PollerService.start(Map.of("POLL_INTERVAL", "2 hours"), true));
+                () -> PollerService.start(TestServer.freePorts(Map.of("POLL_INTERVAL", "2 hours"))));
 
         assertTrue(e.getMessage().startsWith("POLL_INTERVAL="), e.getMessage());
     }
@@ -64,7 +65,7 @@ class PollerServiceTest {
     @Test
     void start_badTargetUrl_configErrorNamingIt() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> PollerService.start(Map.of("TARGET_URL", "api:8080"), true));
+                () -> PollerService.start(TestServer.freePorts(Map.of("TARGET_URL", "api:8080"))));
 
         assertTrue(e.getMessage().startsWith("TARGET_URL="), e.getMessage());
     }
@@ -72,9 +73,9 @@ class PollerServiceTest {
     @Test
     void start_badMaxBackoffOrTimeout_configErrorNamingIt() {
         var backoff = assertThrows(Config.ConfigException.class,
-                () -> PollerService.start(Map.of("POLL_MAX_BACKOFF", "10"), true));
+                () -> PollerService.start(TestServer.freePorts(Map.of("POLL_MAX_BACKOFF", "10"))));
         var timeout = assertThrows(Config.ConfigException.class,
-                () -> PollerService.start(Map.of("POLL_TIMEOUT", "0s"), true));
+                () -> PollerService.start(TestServer.freePorts(Map.of("POLL_TIMEOUT", "0s"))));
 
         assertTrue(backoff.getMessage().startsWith("POLL_MAX_BACKOFF="), backoff.getMessage());
         assertTrue(timeout.getMessage().startsWith("POLL_TIMEOUT="), timeout.getMessage());
@@ -83,7 +84,7 @@ class PollerServiceTest {
     @Test
     void start_portNotANumber_configErrorNamingPort() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> PollerService.start(Map.of("PORT", "abc"), false));
+                () -> PollerService.start(Map.of("PORT", "abc")));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }

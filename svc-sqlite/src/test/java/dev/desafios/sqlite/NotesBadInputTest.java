@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class NotesBadInputTest {
 
     @BeforeEach
     void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
+        server = NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("notes.db").toString())));
         http = new TestHttp(server.port());
         existing = json(http.postJson("/notes", "{\"title\":\"existing\",\"body\":\"keep me\"}"), 201);
     }

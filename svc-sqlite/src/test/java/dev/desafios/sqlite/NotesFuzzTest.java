@@ -7,6 +7,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class NotesFuzzTest {
 
     @BeforeEach
     void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
+        server = NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("notes.db").toString())));
         http = new TestHttp(server.port());
         existing = json(http.postJson("/notes", "{\"title\":\"existing\",\"body\":\"keep me\"}"), 201);
         fuzz = new BadInput(server.port(), this::assertNothingLost);

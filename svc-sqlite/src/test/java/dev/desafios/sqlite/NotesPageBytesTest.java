@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ class NotesPageBytesTest {
 
     @BeforeEach
     void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
-                "MAX_PAGE_BYTES", String.valueOf(MAX_PAGE_BYTES)), true);
+        server = NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
+                "MAX_PAGE_BYTES", String.valueOf(MAX_PAGE_BYTES))));
         http = new TestHttp(server.port());
     }
 
@@ -91,8 +92,8 @@ class NotesPageBytesTest {
     @Test
     void start_pageBoundBelowTheLargestNote_refused() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.desafios.common.Config.ConfigException.class,
-                () -> NotesService.start(Map.of("DB_PATH", dir.resolve("other.db").toString(),
-                        "MAX_PAGE_BYTES", "1000"), true));
+                () -> NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("other.db").toString(),
+                        "MAX_PAGE_BYTES", "1000"))));
 
         assertTrue(e.getMessage().startsWith("MAX_PAGE_BYTES="), e.getMessage());
     }

@@ -13,6 +13,7 @@ import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -215,7 +216,7 @@ class NotesServiceTest {
     @Test
     void start_portNotANumber_configErrorNamingPort() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> NotesService.start(Map.of("PORT", "abc", "DB_PATH", dir.resolve("other.db").toString()), false));
+                () -> NotesService.start(Map.of("PORT", "abc", "DB_PATH", dir.resolve("other.db").toString())));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
@@ -224,13 +225,13 @@ class NotesServiceTest {
     void start_databaseDirectoryMissing_failsNamingThePath() {
         String path = dir.resolve("missing").resolve("notes.db").toString();
 
-        var e = assertThrows(IllegalStateException.class, () -> NotesService.start(Map.of("DB_PATH", path), true));
+        var e = assertThrows(IllegalStateException.class, () -> NotesService.start(TestServer.freePorts(Map.of("DB_PATH", path))));
 
         assertTrue(e.getMessage().contains(path), e.getMessage());
     }
 
     private void startService() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
+        server = NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("notes.db").toString())));
         http = new TestHttp(server.port());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -40,8 +41,8 @@ class NotesSlowReaderTest {
 
     @BeforeEach
     void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
-                "MAX_PAGE_BYTES", String.valueOf(16 * 1024 * 1024)), true);
+        server = NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
+                "MAX_PAGE_BYTES", String.valueOf(16 * 1024 * 1024))));
         http = new TestHttp(server.port());
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -24,7 +25,7 @@ class UsersBadInputTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
+        server = UsersService.start(TestServer.freePorts(withStore(Map.of("HOSTNAME", "users-test"))));
         http = new TestHttp(server.port());
     }
 

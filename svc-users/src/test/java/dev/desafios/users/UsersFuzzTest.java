@@ -7,6 +7,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,7 @@ class UsersFuzzTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
+        server = UsersService.start(TestServer.freePorts(withStore(Map.of("HOSTNAME", "users-test"))));
         http = new TestHttp(server.port());
         existing = json(http.postJson("/users", "{\"name\":\"Existing\",\"email\":\"existing@example.org\"}"), 201);
         fuzz = new BadInput(server.port(), this::assertNothingLost);

@@ -13,6 +13,7 @@ import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class UsersServiceTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", HOST)), true);
+        server = UsersService.start(TestServer.freePorts(withStore(Map.of("HOSTNAME", HOST))));
         http = new TestHttp(server.port());
     }
 
@@ -236,7 +237,7 @@ class UsersServiceTest {
 
     @Test
     void start_portNotANumber_configErrorNamingPort() {
-        var e = assertThrows(Config.ConfigException.class, () -> UsersService.start(Map.of("PORT", "abc"), false));
+        var e = assertThrows(Config.ConfigException.class, () -> UsersService.start(Map.of("PORT", "abc")));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
@@ -245,7 +246,7 @@ class UsersServiceTest {
     void start_hostnameWithControlCharacters_headerStaysSafe() {
         server.stop();
         http.close();
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x")), true);
+        server = UsersService.start(TestServer.freePorts(withStore(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x"))));
         http = new TestHttp(server.port());
 
         HttpResponse<String> response = http.get("/users/1");

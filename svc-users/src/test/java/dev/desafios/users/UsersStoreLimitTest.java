@@ -11,6 +11,7 @@ import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,7 @@ class UsersStoreLimitTest {
 
     @BeforeEach
     void start() {
-        server = UsersService.start(Map.of("MAX_USERS", "6"), true);
+        server = UsersService.start(TestServer.freePorts(Map.of("MAX_USERS", "6")));
         http = new TestHttp(server.port());
     }
 
@@ -58,7 +59,7 @@ class UsersStoreLimitTest {
     void start_badMaxUsers_configErrorNamingIt() {
         for (String value : new String[] {"2", "0", "-1", "abc", "1e6", "99999999999"}) {
             var e = assertThrows(Config.ConfigException.class,
-                    () -> UsersService.start(Map.of("MAX_USERS", value), true));
+                    () -> UsersService.start(TestServer.freePorts(Map.of("MAX_USERS", value))));
 
             assertTrue(e.getMessage().startsWith("MAX_USERS="), e.getMessage());
         }
