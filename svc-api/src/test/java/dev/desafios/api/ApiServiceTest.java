@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
 import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -17,25 +16,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiServiceTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = ApiService.start(TestServer.freePorts(Map.of("HOSTNAME", "api-test-1")));
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer api = new TestServer(() -> ApiService.start(
+            TestServer.freePorts(Map.of("HOSTNAME", "api-test-1"))));
+    private final TestHttp http = api.http();
 
     @Test
     void hello_firstCall_messageHostnameTimeAndOneVisit() {

@@ -103,7 +103,11 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback, AutoCl
         close();
     }
 
-    /** Stops the server, closes the client, then the resources given to {@link #closing} (all of them, whatever fails). */
+    /**
+     * Stops the server, closes the client, then the resources given to {@link #closing} (all of
+     * them, whatever fails). The server first: a client closing a kept-alive connection just as the
+     * JDK's server stops would make the stop wait its whole drain time.
+     */
     @Override
     public void close() {
         stopServer();
