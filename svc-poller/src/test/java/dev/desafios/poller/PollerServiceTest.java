@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
-import dev.desafios.common.testing.TestHttp;
 import dev.desafios.common.testing.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,24 +16,19 @@ class PollerServiceTest {
 
     @Test
     void start_targetUp_healthUpAndTargetCalledWithRequestId() throws InterruptedException {
-        try (var upstream = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"))) {
-            Server server = PollerService.start(TestServer.freePorts(Map.of(
-                    "TARGET_URL", upstream.uri("/").toString(), "POLL_INTERVAL", "20ms", "POLL_TIMEOUT", "500ms")));
-            var http = new TestHttp(server.port());
-            try {
-                JsonObject health = json(http.get("/health"), 200);
-                assertEquals(new JsonObject().add("status", "UP").add("checks", new JsonObject().add("loop", "UP")),
-                        health);
+        try (var upstream = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"));
+             var poller = new TestServer(() -> PollerService.start(TestServer.freePorts(Map.of(
+                     "TARGET_URL", upstream.uri("/").toString(), "POLL_INTERVAL", "20ms", "POLL_TIMEOUT", "500ms"))))
+                     .begin()) {
+            JsonObject health = json(poller.http().get("/health"), 200);
+            assertEquals(new JsonObject().add("status", "UP").add("checks", new JsonObject().add("loop", "UP")),
+                    health);
 
-                for (int i = 0; i < 500 && upstream.received().size() < 2; i++) {
-                    Thread.sleep(10);
-                }
-                assertTrue(upstream.received().size() >= 2, "the poller called the target");
-                assertTrue(upstream.received().get(0).header("X-Request-Id").matches("[0-9a-f]{16}"));
-            } finally {
-                server.stop();
-                http.close();
+            for (int i = 0; i < 500 && upstream.received().size() < 2; i++) {
+                Thread.sleep(10);
             }
+            assertTrue(upstream.received().size() >= 2, "the poller called the target");
+            assertTrue(upstream.received().get(0).header("X-Request-Id").matches("[0-9a-f]{16}"));
         }
     }
 
@@ -43,14 +36,10 @@ class PollerServiceTest {
     void start_targetDown_serviceStillHealthy() {
         FakeUpstream closed = FakeUpstream.start();
         closed.close();
-        Server server = PollerService.start(TestServer.freePorts(Map.of("TARGET_URL", closed.uri("/").toString(), "POLL_INTERVAL", "20ms",
-                "POLL_MAX_BACKOFF", "50ms")));
-        var http = new TestHttp(server.port());
-        try {
-            assertEquals("UP", json(http.get("/health"), 200).getString("status", null));
-        } finally {
-            server.stop();
-            http.close();
+        try (var poller = new TestServer(() -> PollerService.start(TestServer.freePorts(Map.of(
+                "TARGET_URL", closed.uri("/").toString(), "POLL_INTERVAL", "20ms", "POLL_MAX_BACKOFF", "50ms"))))
+                .begin()) {
+            assertEquals("UP", json(poller.http().get("/health"), 200).getString("status", null));
         }
     }
 

@@ -63,6 +63,11 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback, AutoCl
         return this;
     }
 
+    /** Stops the server and starts it again the same way (on new free ports when its settings say 0). */
+    public void restart() {
+        restart(start);
+    }
+
     /** Stops the server and starts the other one in its place, stopped after the test in turn. */
     public void restart(Supplier<Server> other) {
         stopServer();
