@@ -2,8 +2,8 @@ package dev.desafios.orders;
 
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
-import static dev.desafios.orders.OrdersServiceTest.order;
-import static dev.desafios.orders.OrdersServiceTest.userJson;
+import static dev.desafios.orders.OrdersServiceFixture.order;
+import static dev.desafios.orders.OrdersServiceFixture.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
