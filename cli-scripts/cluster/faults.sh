@@ -33,48 +33,10 @@ source "$CLI_DIR/cluster/formation-lib.sh"
 source "$CLI_DIR/cluster/checks-lib.sh"
 # shellcheck source=fault-load-lib.sh
 source "$CLI_DIR/cluster/fault-load-lib.sh"
-
-# "Status ManagerStatus" of a node as manager M sees it: `node_seen M NAME`.
-node_seen() {
-  node_docker "$1" node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' 2>/dev/null |
-    awk -v h="$2" '$1 == h {print $2, $3}'
-}
-node_seen_down() { [[ $(node_seen "$1" "$2") == Down* ]]; }
-node_seen_back() { [[ $(node_seen "$1" "$2") =~ ^Ready\ (Reachable|Leader)$ ]]; }
-# True when manager M names a leader other than the given node.
-new_leader_seen() {
-  local leader
-  leader=$(node_docker "$1" node ls --format '{{.Hostname}} {{.ManagerStatus}}' 2>/dev/null | awk '$2 == "Leader" {print $1}')
-  [[ -n $leader && $leader != "$2" ]] && NEW_LEADER=$leader
-}
-node_index() { local n; for n in 1 2 3; do if [[ $(node_name "$n") == "$1" ]]; then echo "$n"; fi; done; }
-
-# Times a wait by polling (every 0.2 s, up to LIMIT s) into MEASURED[KEY],
-# counted from the last kill or start (SINCE, in ns): `measure KEY LIMIT cmd args...`.
-# Fails when the limit passes.
-measure() {
-  local key=$1 limit=$2 start=$SINCE; shift 2
-  retry "$((limit * 5))" 0.2 "$@" || return 1
-  MEASURED[$key]=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-  note "$key: ${MEASURED[$key]} s"
-}
-
-# Every service at its full count as manager M sees it: each task meant to
-# run is running, as many as a replicated service asks for. (`service ls`
-# still counts the tasks of a node that is down, as running.)
-services_full() {
-  local service mode states running wanted
-  while read -r service mode; do
-    states=$(node_docker "$1" service ps "$service" --filter desired-state=running --format '{{.CurrentState}}') || return 1
-    running=$(grep -c '^Running' <<<"$states" || true)
-    [[ -n $states && $running == $(wc -l <<<"$states") ]] || return 1
-    [[ $mode == global ]] && continue
-    wanted=$(node_docker "$1" service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$service") || return 1
-    ((running == wanted)) || return 1
-  done < <(node_docker "$1" service ls --format '{{.Name}} {{.Mode}}' 2>/dev/null)
-}
-# No container runs on node N's own engine.
-node_runs_nothing() { [[ -z $(node_docker "$1" ps -q 2>/dev/null) ]]; }
+# shellcheck source=fault-watch-lib.sh
+source "$CLI_DIR/cluster/fault-watch-lib.sh"
+# shellcheck source=fault-stores-lib.sh
+source "$CLI_DIR/cluster/fault-stores-lib.sh"
 
 # Node N drained from node 1 (a manager that stays), then made active again.
 fault_node_drained() {
@@ -145,96 +107,6 @@ fault_leader_killed() {
   check "no GET through the entry failed while the leader was down and back" gets_tally leader "leader: GETs"
 }
 
-# The stores' node stopped (its engine stops its containers, the databases
-# shut down cleanly) and started again. Made before: a user with two orders,
-# and visits counted.
-fault_stores_node_stopped() {
-  local name observer=2 user order1 order2 accesses_before
-  name=$(node_name 1)
-  say "The stores' node stopped: $name"
-  post_json "$GATEWAY_ENTRY/api/users" "{\"name\":\"Kept\",\"email\":\"kept-$RUN_ID@example.com\"}"
-  status_is 201 || { err "a user could not be made before the fault: $HTTP_STATUS"; return 1; }
-  user=$(json_number "$HTTP_BODY" id)
-  order1=$(order_for "$user") && order2=$(order_for "$user") || return 1
-  http GET "$API_ENTRY/" || true
-  http GET "$API_ENTRY/" || true
-  retry 20 0.5 visits_settled || { err "visits and accesses disagree before the fault"; return 1; }
-  accesses_before=$SETTLED
-  note "made before: user $user, orders $order1 and $order2; $accesses_before accesses counted"
-  gets_start users "$GATEWAY_ENTRY/api/users/$user"
-  gets_start visits "$API_ENTRY/visits"
-  SINCE=$(date +%s%N) && dkq stop --time 30 "$name"
-  check "node 2 sees $name Down (within 60 s)" measure "stores: marked down" 60 node_seen_down "$observer" "$name"
-  check "users answers a 503 problem through the entry (within 30 s)" measure "stores: users 503" 30 answered 503 users
-  check "the API answers a 503 problem through the entry (within 30 s)" measure "stores: API 503" 30 answered 503 visits
-  load_stop
-  check "every GET of the user while the node was stopped: 200, or a 503 problem within 8 s" \
-    gets_tally users "stores: user GETs, stopped" 8
-  check "every GET of /visits while the node was stopped: 200, or a 503 problem within 8 s" \
-    gets_tally visits "stores: /visits GETs, stopped" 8
-  # A node that starts runs its databases' start and four JVMs at once: its own
-  # gateway, starved of CPU, may give up on an upstream (504) for a moment.
-  gets_start users-back "$GATEWAY_ENTRY/api/users/$user"
-  gets_start visits-back "$API_ENTRY/visits"
-  SINCE=$(date +%s%N) && dkq start "$name"
-  check "$name rejoins by itself once started (within 120 s)" \
-    measure "stores: back after start" 120 node_seen_back "$observer" "$name"
-  check "users, orders and the API answer again (within 180 s of the start)" \
-    measure "stores: serving again" 180 serving_again "$user"
-  load_stop
-  check "every GET of the user while the node came back: 200, or a 503 or 504 problem within 8 s" \
-    gets_tally users-back "stores: user GETs, back" 8 '50[34]'
-  check "every GET of /visits while the node came back: 200, or a 503 or 504 problem within 8 s" \
-    gets_tally visits-back "stores: /visits GETs, back" 8 '50[34]'
-  # A node that starts may run a database's task for a few seconds, then swarm
-  # replaces it (measured: up 9 s, then down 19 s): its data is on the volume.
-  check "the user and both orders made before are there (within 60 s)" kept_within 60 "$user" "$order1" "$order2"
-  check "visits equal accesses, none lost ($accesses_before before)" retry 20 0.5 visits_settled "$accesses_before"
-  check "every service at its full count again (within 120 s)" retry 240 0.5 services_full "$observer"
-}
-
-# Prints the id of a new order of USER.
-order_for() {
-  post_json "$GATEWAY_ENTRY/api/orders" "{\"userId\":$1,\"item\":\"keyboard\",\"quantity\":1,\"unitPrice\":\"20.00\"}"
-  status_is 201 || { err "an order for user $1 could not be made: $HTTP_STATUS"; return 1; }
-  json_number "$HTTP_BODY" id
-}
-
-# True once /visits answers with visits = accesses (at least AT_LEAST); SETTLED
-# is the count.
-visits_settled() {
-  http GET "$API_ENTRY/visits" && status_is 200 || return 1
-  local visits accesses
-  visits=$(json_number "$HTTP_BODY" visits) accesses=$(json_number "$HTTP_BODY" accesses)
-  [[ -n $visits && $visits == "$accesses" ]] && ((accesses >= ${1:-0})) && SETTLED=$accesses
-}
-
-# True when the newest GET of load NAME answered STATUS.
-answered() { [[ $(tail -n 1 "$LOAD_DIR/$2" 2>/dev/null | cut -d' ' -f1) == "$1" ]]; }
-
-serving_again() {
-  http GET "$GATEWAY_ENTRY/api/users/$1" && status_is 200 && http GET "$GATEWAY_ENTRY/api/users/$1/orders" &&
-    status_is 200 && http GET "$API_ENTRY/visits" && status_is 200
-}
-
-# True when the user and its two orders are read back; else KEPT_MISSING says what was not.
-KEPT_MISSING=""
-kept() {
-  local user=$1 order
-  http GET "$GATEWAY_ENTRY/api/users/$user" && status_is 200 || { KEPT_MISSING="user $user: $HTTP_STATUS $HTTP_BODY"; return 1; }
-  for order in "$2" "$3"; do
-    http GET "$GATEWAY_ENTRY/api/orders/$order" && status_is 200 && body_has "\"userId\":$user" ||
-      { KEPT_MISSING="order $order: $HTTP_STATUS $HTTP_BODY"; return 1; }
-  done
-}
-
-# kept, tried for up to SECONDS; the last thing missing is printed on failure.
-kept_within() {
-  local seconds=$1 start=$SECONDS; shift
-  retry $((seconds * 2)) 0.5 kept "$@" || { err "after $seconds s, still $KEPT_MISSING"; return 1; }
-  note "read back after $((SECONDS - start)) s"
-}
-
 main() {
   ((EUID == 0)) || die "the cluster's faults need root (its sockets are root-only)"
   swarm_formed 1 || die "the cluster is not three Ready managers; run cluster/up.sh first"
@@ -266,12 +138,6 @@ main() {
     printf '  %-26s %s\n' "$key" "${MEASURED[$key]:--}"
   done
   checks_done "cluster faults"
-}
-
-# Three Ready managers and every service at its full count, as the leader sees it.
-whole_again() {
-  retry 240 0.5 swarm_formed 2 && retry 240 0.5 services_full 2 ||
-    { err "the cluster is not whole again: three Ready managers, every service full"; return 1; }
 }
 
 main "$@"

@@ -3,7 +3,7 @@
 # engine between Jib and the registry), the base images the cluster runs by
 # the host engine (docker push), and each one's digest recorded in
 # $STATE_DIR/cluster/digests as "name reference@sha256:..." for the deploy
-# scripts (registry_ref reads it). Sourced by registry-lib.sh; the services
+# scripts (registry-digests.sh). Sourced by registry-lib.sh; the services
 # need build-images.sh's functions (jib_build). Defines functions only.
 
 REGISTRY_REPO="$REGISTRY/desafios"
@@ -129,24 +129,4 @@ registry_push_failed() {
   fi
   rm -f "$log"
   die "the push of $what to $REGISTRY failed (the end of its output is above)"
-}
-
-# Records "name reference@digest" in the digests file, replacing name's line.
-registry_record() {
-  local name=$1 ref=$2 tmp
-  [[ $ref == *@sha256:* ]] || die "no digest for $name after its push"
-  mkdir -p "$CLUSTER_STATE"
-  tmp=$(mktemp "$REGISTRY_DIGESTS.XXXXXX")
-  { grep -v "^$name " "$REGISTRY_DIGESTS" 2>/dev/null || true; printf '%s %s\n' "$name" "$ref"; } | sort >"$tmp"
-  chmod 0644 "$tmp"
-  mv "$tmp" "$REGISTRY_DIGESTS"
-  note "$name $ref"
-}
-
-# Prints the recorded reference by digest of a service or base image.
-registry_ref() {
-  local ref
-  ref=$(awk -v n="$1" '$1 == n {print $2}' "$REGISTRY_DIGESTS" 2>/dev/null)
-  [[ -n $ref ]] || die "no digest recorded for $1 in $REGISTRY_DIGESTS; run: bash cli-scripts/build-images.sh --push"
-  echo "$ref"
 }

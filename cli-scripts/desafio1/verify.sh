@@ -18,8 +18,38 @@ on_network() {
 
 api_answers() {
   http GET "$API_URL/"
-  status_is 200 && body_has '"message":' && body_has '"hostname":"desafio1-api"' && body_has '"visits":'
+  status_is 200 && body_has '"message":' && body_has '"hostname":"desafio1-api"' && body_has '"time":' && body_has '"visits":'
 }
+
+# A lookup of NAME from a one-shot container on NETWORK (busybox's nslookup
+# in the API's image): `lookup NETWORK NAME`; fails when the name is unknown.
+lookup() {
+  docker run --rm --network "$1" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 32m \
+    --pids-limit 8 --user 65534:65534 --label desafios.challenge=1 --entrypoint nslookup "$IMAGE_PREFIX/svc-api" "$2" 2>&1
+}
+
+# On desafio1-net the alias api and the container's name both resolve, by
+# Docker's own DNS server (127.0.0.11), to the API's address on that network.
+docker_dns_resolves() {
+  local address name answer
+  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio1-net").IPAddress}}' desafio1-api)
+  for name in api desafio1-api; do
+    answer=$(lookup desafio1-net "$name") || return 1
+    [[ $answer == *"127.0.0.11"* && $answer == *"Address: $address"* ]] || return 1
+  done
+  note "api -> $address, answered by 127.0.0.11"
+}
+
+# The default bridge has no such DNS: the same lookup there goes to the host's
+# resolver (whatever it may answer for a bare api, never the API's address).
+default_bridge_does_not() {
+  local address answer
+  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio1-net").IPAddress}}' desafio1-api)
+  answer=$(lookup bridge api) || true
+  [[ $answer != *"127.0.0.11"* && $answer != *"Address: $address"* ]]
+}
+api_unknown() { ! lookup desafio1-net api >/dev/null; }
+api_known() { lookup desafio1-net api >/dev/null; }
 
 visits_now() { http GET "$API_URL/visits" && json_number "$HTTP_BODY" visits; }
 visits_above() { local now; now=$(visits_now); [[ -n $now ]] && ((now > $1)); }
@@ -55,15 +85,19 @@ poller_recovers() { retry 30 0.5 poller_success_since "$1"; }
 main() {
   say "Challenge 1: verifying"
   check "network desafio1-net holds desafio1-api and desafio1-poller" on_network
-  check "the API answers GET / on $API_URL with message, hostname and visits" api_answers
+  check "the API answers GET / on $API_URL with message, hostname, time and visits" api_answers
+  check "on desafio1-net, api (the alias) and desafio1-api (the name) resolve by Docker's DNS, 127.0.0.11" docker_dns_resolves
+  check "from a container on the default bridge the same lookup of api fails" default_bridge_does_not
   check "the poller reaches the API by the hostname api (the count grows on its own)" visits_grow
   check "the poller logs 200s that name the API's hostname" poller_success_since 10m
   local since
   since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   dkq stop desafio1-api
+  check "a stopped container drops out of the network's DNS: api no longer resolves" retry 10 0.5 api_unknown
   check "with the API stopped, the poller keeps running and backs off" poller_backs_off "$since"
   since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   dkq start desafio1-api
+  check "started again, it is back in the DNS" retry 10 0.5 api_known
   check "when the API is back, the poller's calls succeed again" poller_recovers "$since"
   check "the poller never restarted" test "$(docker inspect -f '{{.RestartCount}}' desafio1-poller)" = 0
   wait_healthy desafio1-api >/dev/null

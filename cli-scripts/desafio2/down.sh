@@ -8,7 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 main() {
   say "Challenge 2: removing container and network"
-  remove_containers desafio2-sqlite
+  # desafio2-restored, desafio2-tmpfs and their volume: verify's, left by an interrupted run.
+  remove_containers desafio2-sqlite desafio2-restored desafio2-tmpfs
+  remove_volumes desafio2-verify-restored
   remove_networks desafio2-net
   if [[ ${1:-} == --volumes ]]; then
     say "Challenge 2: removing the volume desafio2-data (the notes are gone)"

@@ -9,9 +9,9 @@
 set -Eeuo pipefail
 # shellcheck source=../build-images.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../build-images.sh"
+# shellcheck source=volume-lib.sh
+source "$CLI_DIR/desafio2/volume-lib.sh"
 CHALLENGE=2
-IMAGE="$IMAGE_PREFIX/svc-sqlite"
-D2_VOLUME=${D2_VOLUME:-desafio2-data}
 
 # True when the container exists with another volume at /data than D2_VOLUME.
 on_other_volume() {
@@ -32,12 +32,8 @@ main() {
   port_free "$D2_PORT" D2_PORT desafio2-sqlite
   ensure_network desafio2-net
   ensure_volume "$D2_VOLUME"
-  # A new volume's root belongs to root; the service runs as uid 1000. One
-  # short-lived container with only the CHOWN capability hands it over.
-  dk run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --security-opt no-new-privileges --network none \
-    --read-only --memory 64m --pids-limit 16 --label desafios.challenge=2 \
-    --volume "$D2_VOLUME:/data" --entrypoint /bin/sh "$IMAGE" -c 'chown 1000:1000 /data'
-  run_service desafio2-sqlite "$IMAGE" --network desafio2-net --network-alias sqlite \
+  hand_volume_over "$D2_VOLUME"
+  run_service desafio2-sqlite "$D2_IMAGE" --network desafio2-net --network-alias sqlite \
     --publish "$BIND_ADDRESS:$D2_PORT:8080" --volume "$D2_VOLUME:/data" --env DB_PATH=/data/notes.db
   wait_healthy desafio2-sqlite
   say "Challenge 2 is up: curl http://$BIND_ADDRESS:$D2_PORT/notes"

@@ -7,6 +7,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=../verify-lib.sh
 source "$CLI_DIR/verify-lib.sh"
+# shellcheck source=verify-copies.sh
+source "$CLI_DIR/desafio2/verify-copies.sh"
 
 URL="http://$BIND_ADDRESS:$D2_PORT"
 RUN_ID="verify-$$-$RANDOM"
@@ -23,11 +25,11 @@ write_notes() {
   done
 }
 
-# Every note written is read back by id with its title.
+# Every note written is read back by id with its title: `notes_intact [URL]`.
 notes_intact() {
-  local i
+  local url=${1:-$URL} i
   for i in 0 1 2; do
-    http GET "$URL/notes/${IDS[$i]}"
+    http GET "$url/notes/${IDS[$i]}"
     status_is 200 && body_has "\"title\":\"$RUN_ID note $((i + 1))\"" || return 1
   done
 }
@@ -74,10 +76,15 @@ main() {
   say "Removing the container and creating a new one on the same volume"
   check "a new container was created (not the old one restarted)" recreated desafio2-sqlite "$CLI_DIR/desafio2/up.sh"
   check "the new container reads back the same three notes" notes_intact
+  trap scratch_removed EXIT
+  check "a backup taken while notes are written (backup.sh), restored into a fresh volume (restore.sh), passes SQLite's integrity check and a second container serves the same notes from it" \
+    backup_restored
+  check "the same service with /data on a tmpfs instead of a volume has lost its note once recreated (404)" tmpfs_forgets
   http DELETE "$URL/notes/${IDS[0]}"
   check "DELETE answers 204" status_is 204
   http GET "$URL/notes/${IDS[0]}"
   check "a deleted note is gone (404 problem)" is_problem 404
+  check "the other notes verify wrote into the volume are deleted again (204 each)" own_notes_deleted
   checks_done "Challenge 2"
 }
 

@@ -181,6 +181,33 @@ public final class Config {
     }
 
     /**
+     * The path in the variable (or the default) of a data file the service writes, once its folder
+     * is there and writable by this process, and the file too when it exists. Otherwise one line
+     * saying what to mount: a container started without its volume has no such folder, or one that
+     * belongs to root while the service runs as uid 1000.
+     */
+    public String dataFile(String name, String defaultPath) {
+        String path = text(name, defaultPath);
+        Path file;
+        try {
+            file = Path.of(path).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new ConfigException(name, path, "a file path");
+        }
+        Path folder = file.getParent();
+        String setting = name + "=" + Problem.quote(path) + ": ";
+        String fix = ": mount a volume there that this service's user may write (see the challenge's up.sh)";
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new ConfigException(setting + "the folder " + Problem.quote(String.valueOf(folder)) + " does not exist" + fix);
+        }
+        if (!Files.isWritable(folder) || Files.exists(file) && !Files.isWritable(file)) {
+            String what = Files.isWritable(folder) ? "the file" : "the folder " + Problem.quote(folder.toString());
+            throw new ConfigException(setting + what + " is not writable by this process" + fix);
+        }
+        return path;
+    }
+
+    /**
      * {@code HOSTNAME} (Docker sets it to the container's hostname), else the machine's name;
      * printable ASCII only, since services show it in bodies and headers.
      */

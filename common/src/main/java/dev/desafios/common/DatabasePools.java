@@ -33,7 +33,6 @@ public final class DatabasePools {
     public static final Duration HEALTH_WAIT = Duration.ofMillis(1500);
     /** SQLState of a full disk (PostgreSQL's disk_full). */
     static final String DISK_FULL = "53100";
-    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
     private DatabasePools() {
     }
@@ -81,26 +80,12 @@ public final class DatabasePools {
      * wait is over; a refused login ends the wait at once, since waiting cannot fix a wrong password.
      */
     public static <T> T awaitReady(ConnectionPool pool, Duration wait, ConnectionPool.Work<T> work) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        for (int attempt = 1; ; attempt++) {
+        var waiting = new StartupWait(wait, "postgres");
+        while (true) {
             try {
                 return pool.withConnection(work);
             } catch (SQLException e) {
-                if (isLoginRefused(e)) {
-                    throw new IllegalStateException("postgres refused the login: check DB_USER and DB_PASSWORD_FILE ("
-                            + describe(e) + ")", e);
-                }
-                if (System.nanoTime() + RETRY_EVERY.toNanos() > deadline) {
-                    throw new IllegalStateException("postgres is still unavailable after " + attempt
-                            + " tries (STORES_WAIT=" + wait.toMillis() + "ms): " + describe(e), e);
-                }
-                Log.warn("waiting for postgres", new JsonObject().add("attempt", attempt).add("error", describe(e)));
-            }
-            try {
-                Thread.sleep(RETRY_EVERY);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for postgres", e);
+                waiting.failed("postgres", "DB_USER and DB_PASSWORD_FILE", isLoginRefused(e), e);
             }
         }
     }

@@ -1,5 +1,8 @@
 package dev.desafios.common;
 
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
@@ -9,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Outbound HTTP with one deadline per call (connect, headers and the whole body), a bound on the
  * body, the request id forwarded, and failures mapped once: refused or reset 502, timeout 504, no
- * address 503. Problems name the service called, never its host or port.
+ * address 503; an answer that is not the JSON asked for, 502, or the upstream's own 503 or 504
+ * ({@link #json}). Problems name the service called, never its host or port.
  */
 public final class HttpCalls implements Drainable {
     /** The largest response body read when none is given: far above any answer of these services. */
@@ -143,6 +148,29 @@ public final class HttpCalls implements Drainable {
             return Problem.badGateway(service + " refused the connection");
         }
         return Problem.badGateway(service + " failed: the connection was reset or closed");
+    }
+
+    /**
+     * The JSON of a 200 answer from {@code service} about {@code what} ("user 7"). Any other status
+     * is the upstream's failure, as a client should see it (RFC 9110): its 503 (it cannot serve now)
+     * and 504 (a call of its own was not answered in time) stay what they are, any other status is
+     * a 502, and so is a body that is not JSON.
+     */
+    public static JsonValue json(HttpResponse<byte[]> answer, String service, String what) {
+        int status = answer.statusCode();
+        if (status != 200) {
+            String detail = service + " answered " + status + " for " + what;
+            throw switch (status) {
+                case 503 -> Problem.unavailable(detail);
+                case 504 -> Problem.gatewayTimeout(detail);
+                default -> Problem.badGateway(detail);
+            };
+        }
+        try {
+            return Json.parse(new String(answer.body(), StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            throw Problem.badGateway(service + " answered something that is not JSON for " + what);
+        }
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -160,7 +157,8 @@ public final class Request {
         if (type == null || !type.toLowerCase().strip().matches("application/json(\\s*;.*)?")) {
             throw Problem.unsupportedMediaType(type);
         }
-        return StrictJson.object(utf8(body()), allowedFields);
+        byte[] body = body();
+        return StrictJson.object(Utf8.strict(body, body.length, "the request body is not valid UTF-8"), allowedFields);
     }
 
     /**
@@ -222,17 +220,6 @@ public final class Request {
         } catch (IOException e) {
             // A broken chunked encoding or a client gone mid-body: the client's fault, not ours.
             throw Problem.badRequest("the request body could not be read (malformed or cut short)");
-        }
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw Problem.badRequest("the request body is not valid UTF-8");
         }
     }
 

@@ -16,6 +16,9 @@ public final class StrictJson {
     private StrictJson() {
     }
 
+    /** The longest number a field takes, in characters (a long, a sign, a fraction, an exponent). */
+    static final int MAX_NUMBER_CHARS = 40;
+
     /** Parses a body that must be one JSON object with only the given field names, each at most once. */
     public static JsonObject object(String body, Set<String> allowedFields) {
         if (body.isBlank()) {
@@ -83,9 +86,15 @@ public final class StrictJson {
         if (!value.isNumber()) {
             throw Problem.badRequest("field '" + name + "' must be a number");
         }
+        String text = value.toString();
+        // A long has 19 digits: a longer number is out of range, and turning thousands of digits
+        // into a BigDecimal and stripping its zeros costs CPU that grows with their square.
+        if (text.length() > MAX_NUMBER_CHARS) {
+            throw Problem.badRequest("field '" + name + "' must be from " + min + " to " + max);
+        }
         BigDecimal number;
         try {
-            number = new BigDecimal(value.toString());
+            number = new BigDecimal(text);
         } catch (NumberFormatException exponentOverflow) {
             // JSON allows exponents (1e9999999999) that BigDecimal cannot hold.
             throw Problem.badRequest("field '" + name + "' must be from " + min + " to " + max);
@@ -110,7 +119,7 @@ public final class StrictJson {
         } else {
             throw Problem.badRequest("field '" + name + "' must be a number or a numeric string");
         }
-        if (text.length() > 40 || !text.matches("-?[0-9]+(\\.[0-9]+)?")) {
+        if (text.length() > MAX_NUMBER_CHARS || !text.matches("-?[0-9]+(\\.[0-9]+)?")) {
             throw Problem.badRequest("field '" + name + "' must be a plain decimal such as 19.99");
         }
         return new BigDecimal(text);

@@ -7,6 +7,7 @@ import dev.desafios.common.Metrics;
 import dev.desafios.common.PoolMetrics;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
+import dev.desafios.common.StartupWait;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +40,6 @@ final class PostgresRedisVisitStore implements VisitStore {
                 SELECT id, at, path, client, user_agent, request_id FROM accesses ORDER BY id DESC LIMIT 10
             ) recent ON true
             ORDER BY recent.id DESC""";
-    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     /** How long {@code /visits} waits for the counter to count the rows it read (a batch is counted in moments). */
     static final Duration COUNT_CATCH_UP = Duration.ofSeconds(1);
     private static final Duration COUNT_POLL = Duration.ofMillis(2);
@@ -223,8 +223,8 @@ final class PostgresRedisVisitStore implements VisitStore {
      * a refused login ends the wait at once, since waiting cannot fix a wrong password.
      */
     void waitUntilReady(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        for (int attempt = 1; ; attempt++) {
+        var waiting = new StartupWait(wait, "the stores");
+        while (true) {
             String failing = "postgres";
             try {
                 long started = System.nanoTime();
@@ -239,23 +239,8 @@ final class PostgresRedisVisitStore implements VisitStore {
                 }
                 return;
             } catch (SQLException | JedisException e) {
-                if (isLoginRefused(e)) {
-                    throw new IllegalStateException(failing + " refused the login: check "
-                            + ("postgres".equals(failing) ? "DB_USER and DB_PASSWORD_FILE" : "REDIS_PASSWORD_FILE")
-                            + " (" + describe(e) + ")", e);
-                }
-                if (System.nanoTime() + RETRY_EVERY.toNanos() > deadline) {
-                    throw new IllegalStateException(failing + " is still unavailable after " + attempt
-                            + " tries (STORES_WAIT=" + wait.toMillis() + "ms): " + describe(e), e);
-                }
-                Log.warn("waiting for " + failing, new JsonObject()
-                        .add("attempt", attempt).add("error", describe(e)));
-            }
-            try {
-                Thread.sleep(RETRY_EVERY);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the stores", e);
+                waiting.failed(failing, "postgres".equals(failing) ? "DB_USER and DB_PASSWORD_FILE" : "REDIS_PASSWORD_FILE",
+                        isLoginRefused(e), e);
             }
         }
     }
@@ -281,9 +266,5 @@ final class PostgresRedisVisitStore implements VisitStore {
 
     private static Problem unavailable(String store, Exception cause) {
         return AccessWriter.unavailable(store, cause);
-    }
-
-    private static String describe(Throwable e) {
-        return AccessWriter.describe(e);
     }
 }

@@ -1,9 +1,7 @@
 package dev.desafios.gateway;
 
 import dev.desafios.common.Problem;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.desafios.common.Utf8;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -102,14 +100,7 @@ final class SafePath {
             }
             bytes[n++] = (byte) b;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, n)).toString();
-        } catch (CharacterCodingException e) {
-            throw Problem.badRequest("the decoded path is not UTF-8");
-        }
+        return Utf8.strict(bytes, n, "the decoded path is not UTF-8");
     }
 
     /** An ASCII hex digit's value, or -1 (Character.digit would also take other scripts' digits). */

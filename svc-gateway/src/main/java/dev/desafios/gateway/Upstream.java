@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One service behind the gateway (users or orders), balanced across every address its name
@@ -49,7 +47,6 @@ final class Upstream {
     private final AddressBook addressBook;
     private final AddressChecks checks;
     private final CallClient client;
-    private final long setAsideNanos;
     private final Duration requestTimeout;
     /** How long a first try may be silent before another address is tried; 0 when never. */
     private final long tryTimeoutNanos;
@@ -58,7 +55,7 @@ final class Upstream {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final long maxBodyBytes;
-    private final AtomicInteger next = new AtomicInteger();
+    private final Rotation rotation;
 
     private final GatewayMetrics metrics;
 
@@ -70,7 +67,7 @@ final class Upstream {
         this.addressBook = new AddressBook(name, url, addresses, settings.dnsTtl());
         this.checks = new AddressChecks(addressBook, client, settings, metrics);
         this.client = client;
-        this.setAsideNanos = settings.setAside().toNanos();
+        this.rotation = new Rotation(name, addressBook, settings.setAside().toNanos());
         this.requestTimeout = settings.requestTimeout();
         this.tryTimeoutNanos = settings.tryTimeout().compareTo(settings.requestTimeout()) < 0
                 ? settings.tryTimeout().toNanos() : 0;
@@ -122,7 +119,7 @@ final class Upstream {
     private HttpResponse<byte[]> sendWithin(String method, String pathAndQuery, HttpRequest.Builder request) {
         long started = System.nanoTime();
         long deadline = started + requestTimeout.toNanos();
-        Target first = choose();
+        Target first = rotation.first();
         boolean idempotent = IDEMPOTENT.contains(method);
         long firstDeadline = idempotent && tryTimeoutNanos > 0 && addressBook.current().targets().size() > 1
                 ? started + tryTimeoutNanos : deadline;
@@ -175,7 +172,7 @@ final class Upstream {
             return unavailable;
         }
         try {
-            Target other = pickForRetry(resolution.targets(), List.of(first.address));
+            Target other = rotation.other(resolution.targets(), List.of(first.address));
             return other == null ? unavailable : attempt(other, pathAndQuery, request, deadline);
         } catch (IOException failed) {
             return unavailable;
@@ -195,7 +192,7 @@ final class Upstream {
         var tried = new ArrayList<InetSocketAddress>(List.of(first.address));
         IOException last = failure;
         while (tried.size() < MAX_TRIES && deadline - System.nanoTime() > 0) {
-            Target next = retryTarget(tried, started);
+            Target next = rotation.retry(tried, started);
             if (next == null) {
                 break;
             }
@@ -227,82 +224,5 @@ final class Upstream {
                 ? BodyHandlers.ofByteArray() : BoundedBody.handler(maxBodyBytes), deadline);
         target.answeredAt = System.nanoTime();
         return answer;
-    }
-
-    /** The next address round robin that is not set aside; 503 when the name has none or all are aside. */
-    private Target choose() {
-        Resolution resolution = addressBook.resolution();
-        if (resolution.targets().isEmpty()) {
-            throw Problem.unavailable(name + " has no running instance");
-        }
-        Target target = pick(resolution.targets());
-        if (target == null) {
-            throw Problem.unavailable("no healthy " + name + " instance: every one failed to accept a connection"
-                    + " in the last " + TimeUnit.NANOSECONDS.toMillis(setAsideNanos) + " ms");
-        }
-        return target;
-    }
-
-    /**
-     * After the addresses {@code tried} failed, the name is looked up again (a replica may be gone
-     * for good): 503 when it now has no address at all, else one not tried and not set aside, or null.
-     */
-    private Target retryTarget(List<InetSocketAddress> tried, long attemptStarted) {
-        Resolution resolution = addressBook.resolvedSince(attemptStarted);
-        if (resolution.targets().isEmpty()) {
-            throw Problem.unavailable(name + " has no running instance left");
-        }
-        return pickForRetry(resolution.targets(), tried);
-    }
-
-    /** The next address round robin that is not set aside, preferring one not under suspicion. */
-    private Target pick(List<Target> targets) {
-        int n = targets.size();
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        long now = System.nanoTime();
-        Target suspected = null;
-        for (int i = 0; i < n; i++) {
-            Target target = targets.get((start + i) % n);
-            if (!target.isAside(now)) {
-                if (!target.confirming.get()) {
-                    return target;
-                }
-                suspected = suspected == null ? target : suspected;
-            }
-        }
-        return suspected;
-    }
-
-    /**
-     * For a second try: of the addresses neither in {@code avoid} nor set aside, one not under
-     * suspicion, the one that answered last. When a machine dies, every replica it ran goes quiet
-     * at once, while the live ones keep answering: round robin could pick another dead one.
-     */
-    private Target pickForRetry(List<Target> targets, List<InetSocketAddress> avoid) {
-        int n = targets.size();
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        long now = System.nanoTime();
-        Target best = null;
-        for (int i = 0; i < n; i++) {
-            Target target = targets.get((start + i) % n);
-            if (avoid.contains(target.address) || target.isAside(now)) {
-                continue;
-            }
-            if (best == null || rankedAbove(target, best)) {
-                best = target;
-            }
-        }
-        return best;
-    }
-
-    private static boolean rankedAbove(Target candidate, Target best) {
-        boolean candidateTrusted = !candidate.confirming.get();
-        if (candidateTrusted != !best.confirming.get()) {
-            return candidateTrusted;
-        }
-        if (best.answeredAt == 0 || candidate.answeredAt == 0) {
-            return best.answeredAt == 0 && candidate.answeredAt != 0;
-        }
-        return candidate.answeredAt - best.answeredAt > 0;
     }
 }

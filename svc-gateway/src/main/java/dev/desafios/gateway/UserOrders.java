@@ -1,15 +1,13 @@
 package dev.desafios.gateway;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import com.eclipsesource.json.ParseException;
+import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Page;
 import dev.desafios.common.Problem;
 import dev.desafios.common.Request;
 import dev.desafios.common.Response;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Future;
 
 /**
@@ -55,7 +53,7 @@ final class UserOrders {
         if (answer.statusCode() == 404) {
             throw Problem.notFound("no user with id " + id);
         }
-        JsonValue user = json(answer, "users", "user " + id);
+        JsonValue user = HttpCalls.json(answer, "users", "user " + id);
         if (!user.isObject()) {
             throw Problem.badGateway("users answered something that is not user " + id);
         }
@@ -63,29 +61,11 @@ final class UserOrders {
     }
 
     private static JsonValue ordersOf(HttpResponse<byte[]> answer, long id) {
-        JsonValue list = json(answer, "orders", "the orders of user " + id);
+        JsonValue list = HttpCalls.json(answer, "orders", "the orders of user " + id);
         JsonValue items = list.isObject() ? list.asObject().get("items") : null;
         if (items == null || !items.isArray()) {
             throw Problem.badGateway("orders answered something that is not a list of orders");
         }
         return items;
-    }
-
-    /** A 200 answer's JSON; any other status is the upstream's failure (503 and 504 kept, else 502). */
-    private static JsonValue json(HttpResponse<byte[]> answer, String service, String what) {
-        int status = answer.statusCode();
-        if (status != 200) {
-            String detail = service + " answered " + status + " for " + what;
-            throw switch (status) {
-                case 503 -> Problem.unavailable(detail);
-                case 504 -> Problem.gatewayTimeout(detail);
-                default -> Problem.badGateway(detail);
-            };
-        }
-        try {
-            return Json.parse(new String(answer.body(), StandardCharsets.UTF_8));
-        } catch (ParseException e) {
-            throw Problem.badGateway(service + " answered something that is not JSON for " + what);
-        }
     }
 }

@@ -1,22 +1,18 @@
 package dev.desafios.orders;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.ConnectionPool;
 import dev.desafios.common.DatabaseSettings;
-import dev.desafios.common.Health;
-import dev.desafios.common.Metrics;
+import dev.desafios.common.DatabaseStore;
 import dev.desafios.common.Log;
 import dev.desafios.common.ServiceDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +23,7 @@ import java.util.Optional;
  * count: the database's disk is the bound (a full disk is a 507). A database that fails or does
  * not answer in time makes the request a 503 that names only "the orders database".
  */
-final class PostgresOrderStore implements OrderStore {
+final class PostgresOrderStore extends DatabaseStore implements OrderStore {
     static final String STORE = "the orders database";
     /** Serialises the schema of instances that start together (CREATE ... IF NOT EXISTS races otherwise). */
     private static final long SCHEMA_LOCK = 0x6f7264657273L;
@@ -52,10 +48,8 @@ final class PostgresOrderStore implements OrderStore {
     private static final String PAGE = "SELECT " + COLUMNS + " FROM orders ORDER BY id LIMIT ? OFFSET ?";
     private static final String USER_PAGE = "SELECT " + COLUMNS + " FROM orders WHERE user_id = ? ORDER BY id LIMIT ? OFFSET ?";
 
-    private final ServiceDatabase database;
-
     private PostgresOrderStore(ServiceDatabase database) {
-        this.database = database;
+        super(database);
     }
 
     /** Opens the pools, waits for the database (up to {@code STORES_WAIT}) and creates the schema. */
@@ -68,12 +62,7 @@ final class PostgresOrderStore implements OrderStore {
 
     /** The table and its index by user, in one transaction. */
     static boolean ensureSchema(Connection connection) throws SQLException {
-        connection.setAutoCommit(false);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
-            statement.execute(SCHEMA);
-            statement.execute(USER_INDEX);
-        }
+        beginSchema(connection, SCHEMA_LOCK, SCHEMA, USER_INDEX);
         connection.commit();
         return true;
     }
@@ -101,54 +90,13 @@ final class PostgresOrderStore implements OrderStore {
 
     @Override
     public Optional<Order> find(long id) {
-        return call(connection -> {
-            try (PreparedStatement find = connection.prepareStatement(FIND)) {
-                find.setLong(1, id);
-                try (ResultSet row = find.executeQuery()) {
-                    return row.next() ? Optional.of(order(row)) : Optional.empty();
-                }
-            }
-        });
+        return one(FIND, PostgresOrderStore::order, id);
     }
 
     @Override
     public List<Order> page(Long userId, int limit, int offset) {
-        return call(connection -> {
-            try (PreparedStatement page = connection.prepareStatement(userId == null ? PAGE : USER_PAGE)) {
-                int next = 1;
-                if (userId != null) {
-                    page.setLong(next++, userId);
-                }
-                page.setInt(next++, limit);
-                page.setInt(next, offset);
-                try (ResultSet rows = page.executeQuery()) {
-                    var orders = new ArrayList<Order>(limit);
-                    while (rows.next()) {
-                        orders.add(order(rows));
-                    }
-                    return orders;
-                }
-            }
-        });
-    }
-
-    @Override
-    public void addChecks(Health health) {
-        database.addChecks(health);
-    }
-
-    @Override
-    public void addMetrics(Metrics metrics) {
-        database.addMetrics(metrics);
-    }
-
-    @Override
-    public void close() {
-        database.close();
-    }
-
-    private <T> T call(ConnectionPool.Work<T> work) {
-        return database.call(work);
+        return userId == null ? list(PAGE, limit, PostgresOrderStore::order, limit, offset)
+                : list(USER_PAGE, limit, PostgresOrderStore::order, userId, limit, offset);
     }
 
     private static Order order(ResultSet row) throws SQLException {

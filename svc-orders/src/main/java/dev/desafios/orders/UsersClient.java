@@ -1,23 +1,21 @@
 package dev.desafios.orders;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import com.eclipsesource.json.ParseException;
 import dev.desafios.common.Drainable;
 import dev.desafios.common.HttpCalls;
 import dev.desafios.common.Problem;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Looks users up in the users service, each call bounded by one deadline ({@code USERS_TIMEOUT},
  * connect to the last byte of the body) and a body limit. Unreachable, too slow or a body that
- * never ends is 502, 503 or 504 (from {@link HttpCalls}); any answer other than the user or a 404
- * is a 502. Problems say "users", never the host and port called.
+ * never ends is 502, 503 or 504, and so is an answer other than the user or a 404: users' own 503
+ * or 504 as it is, anything else 502 (both from {@link HttpCalls}, as in the gateway). Problems
+ * say "users", never the host and port called.
  */
 final class UsersClient implements Drainable {
     /*
@@ -45,19 +43,12 @@ final class UsersClient implements Drainable {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
-        if (response.statusCode() != 200) {
-            throw Problem.badGateway("the users service answered " + response.statusCode() + " for user " + id);
+        JsonValue user = HttpCalls.json(response, "users", "user " + id);
+        JsonValue userId = user.isObject() ? user.asObject().get("id") : null;
+        if (userId != null && userId.isNumber() && userId.toString().equals(Long.toString(id))) {
+            return Optional.of(user.asObject());
         }
-        try {
-            JsonValue user = Json.parse(new String(response.body(), StandardCharsets.UTF_8));
-            JsonValue userId = user.isObject() ? user.asObject().get("id") : null;
-            if (userId != null && userId.isNumber() && userId.toString().equals(Long.toString(id))) {
-                return Optional.of(user.asObject());
-            }
-        } catch (ParseException e) {
-            // reported below, like any other body that is not this user
-        }
-        throw Problem.badGateway("the users service answered something that is not user " + id);
+        throw Problem.badGateway("users answered something that is not user " + id);
     }
 
     /** Calls in flight or to come end with the drain: the order's answer still goes out. */

@@ -62,6 +62,21 @@ class UsersClientTest {
     }
 
     @Test
+    void find_usersAnswers503Or504_passedOnAsItIs() {
+        // A timeout of its own: a first call on a loaded machine may take longer than the others' 500 ms.
+        var patient = new UsersClient(users.uri(""), Duration.ofSeconds(10));
+        for (int status : new int[] {503, 504}) {
+            users.answer(FakeUpstream.json(status, "{\"status\":" + status + "}"));
+
+            Problem problem = assertThrows(Problem.class, () -> patient.find(1, "r"));
+
+            assertEquals(status, problem.status());
+            assertEquals("users answered " + status + " for user 1", problem.getMessage());
+        }
+        patient.close();
+    }
+
+    @Test
     void find_userAnswered_returned() {
         users.answer(FakeUpstream.json(200, USER));
 

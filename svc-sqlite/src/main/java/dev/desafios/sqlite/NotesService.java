@@ -5,14 +5,21 @@ import dev.desafios.common.Health;
 import dev.desafios.common.Router;
 import dev.desafios.common.Server;
 import dev.desafios.common.Services;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Challenge 2: notes in a SQLite file on a named volume, surviving the container. */
 public final class NotesService {
+    private static final String DB_PATH = "/data/notes.db";
+
     private NotesService() {
     }
 
+    /** Serves; or, given a command, runs it on the database once ({@link NotesBackup#run}) and exits. */
     public static void main(String[] args) {
+        if (args.length > 0) {
+            System.exit(NotesBackup.run(args[0], Path.of(new Config(System.getenv()).text("DB_PATH", DB_PATH))));
+        }
         Services.run("svc-sqlite", () -> start(System.getenv()).stopOnSignal());
     }
 
@@ -22,7 +29,7 @@ public final class NotesService {
         // The largest note must fit a page on its own: six bytes of JSON a character at worst.
         int maxPageBytes = (int) config.whole("MAX_PAGE_BYTES", 256 * 1024, 64 * 1024, 16 * 1024 * 1024);
         long maxDbBytes = config.whole("DB_MAX_BYTES", 0, 0, Long.MAX_VALUE);
-        var notes = NotesRepository.open(config.text("DB_PATH", "/data/notes.db"), maxDbBytes, Note.MAX_STORED_BYTES);
+        var notes = NotesRepository.open(config.dataFile("DB_PATH", DB_PATH), maxDbBytes, Note.MAX_STORED_BYTES);
         var handlers = new NoteHandlers(notes, maxPageBytes);
         var router = new Router(config.maxBodyBytes())
                 .post("/notes", handlers::create)

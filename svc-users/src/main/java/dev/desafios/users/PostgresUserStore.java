@@ -1,10 +1,8 @@
 package dev.desafios.users;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.ConnectionPool;
 import dev.desafios.common.DatabaseSettings;
-import dev.desafios.common.Health;
-import dev.desafios.common.Metrics;
+import dev.desafios.common.DatabaseStore;
 import dev.desafios.common.Log;
 import dev.desafios.common.Problem;
 import dev.desafios.common.ServiceDatabase;
@@ -12,12 +10,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +24,7 @@ import java.util.Optional;
  * database's disk is the bound (a full disk is a 507). A database that fails or does not answer in
  * time makes the request a 503 that names only "the users database".
  */
-final class PostgresUserStore implements UserStore {
+final class PostgresUserStore extends DatabaseStore implements UserStore {
     static final String STORE = "the users database";
     /** Serialises the schema of replicas that start together (CREATE ... IF NOT EXISTS races otherwise). */
     private static final long SCHEMA_LOCK = 0x7573657273L;
@@ -62,10 +58,8 @@ final class PostgresUserStore implements UserStore {
     private static final String FIND = "SELECT id, name, email, created_at FROM users WHERE id = ?";
     private static final String PAGE = "SELECT id, name, email, created_at FROM users ORDER BY id LIMIT ? OFFSET ?";
 
-    private final ServiceDatabase database;
-
     private PostgresUserStore(ServiceDatabase database) {
-        this.database = database;
+        super(database);
     }
 
     /** Opens the pools, waits for the database (up to {@code STORES_WAIT}) and creates the schema and the seeds. */
@@ -78,12 +72,7 @@ final class PostgresUserStore implements UserStore {
 
     /** The table, its index and the seed users, in one transaction; returns how many seeds this call added. */
     static int ensureSchema(Connection connection) throws SQLException {
-        connection.setAutoCommit(false);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
-            statement.execute(SCHEMA);
-            statement.execute(EMAIL_INDEX);
-        }
+        beginSchema(connection, SCHEMA_LOCK, SCHEMA, EMAIL_INDEX);
         int added = 0;
         try (PreparedStatement insert = connection.prepareStatement(SEED)) {
             OffsetDateTime now = now();
@@ -127,50 +116,12 @@ final class PostgresUserStore implements UserStore {
 
     @Override
     public Optional<User> find(long id) {
-        return call(connection -> {
-            try (PreparedStatement find = connection.prepareStatement(FIND)) {
-                find.setLong(1, id);
-                try (ResultSet row = find.executeQuery()) {
-                    return row.next() ? Optional.of(user(row)) : Optional.empty();
-                }
-            }
-        });
+        return one(FIND, PostgresUserStore::user, id);
     }
 
     @Override
     public List<User> page(int limit, int offset) {
-        return call(connection -> {
-            try (PreparedStatement page = connection.prepareStatement(PAGE)) {
-                page.setInt(1, limit);
-                page.setInt(2, offset);
-                try (ResultSet rows = page.executeQuery()) {
-                    var users = new ArrayList<User>(limit);
-                    while (rows.next()) {
-                        users.add(user(rows));
-                    }
-                    return users;
-                }
-            }
-        });
-    }
-
-    @Override
-    public void addChecks(Health health) {
-        database.addChecks(health);
-    }
-
-    @Override
-    public void addMetrics(Metrics metrics) {
-        database.addMetrics(metrics);
-    }
-
-    @Override
-    public void close() {
-        database.close();
-    }
-
-    private <T> T call(ConnectionPool.Work<T> work) {
-        return database.call(work);
+        return list(PAGE, limit, PostgresUserStore::user, limit, offset);
     }
 
     private static User user(ResultSet row) throws SQLException {
