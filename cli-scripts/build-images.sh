@@ -42,8 +42,9 @@ jib_build() {
 # Maven's package and jib:dockerBuild (JIB_GOAL=jib:build pushes to a
 # registry instead), tests skipped, with the given arguments.
 jib_maven() {
-  local goal=${JIB_GOAL:-jib:dockerBuild} flags=(-B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE")
+  local goal=${JIB_GOAL:-jib:dockerBuild} flags=(-B -q -DskipTests -Djib.base.image="$JAVA_BASE_IMAGE") module
   [[ $IMAGE_PREFIX == desafios ]] || flags+=(-Dimage.prefix="$IMAGE_PREFIX")
+  for module in "${ALL_SERVICES[@]}"; do flags+=("-Dsources.$module=$(sources_hash "$module")"); done
   show ./mvnw "${flags[@]}" "$@" package "$goal"
   (cd "$DESAFIOS_ROOT" && ./mvnw "${flags[@]}" "$@" package "$goal")
 }
@@ -74,13 +75,24 @@ dump_class_archive() {
   fi
 }
 
-# Builds only the images that are missing: `ensure_images svc-api svc-poller`.
+# A hash of what MODULE's image is built from: its sources and pom, common's,
+# and the parent pom. Each image carries it as its label desafios.sources.
+sources_hash() {
+  (cd "$DESAFIOS_ROOT" && find "$1/src/main" "$1/pom.xml" common/src/main common/pom.xml pom.xml -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+
+# Builds the images that are missing or whose sources changed since they were
+# built (an edited Java file shows up on the next up.sh); an image that is
+# current is used as it is: `ensure_images svc-api svc-poller`.
 ensure_images() {
-  local module missing=()
+  local module built stale=()
   for module in "$@"; do
-    docker image inspect "$IMAGE_PREFIX/$module:latest" >/dev/null 2>&1 || missing+=("$module")
+    built=$(docker image inspect -f '{{index .Config.Labels "desafios.sources"}}' "$IMAGE_PREFIX/$module:latest" 2>/dev/null) || built=
+    [[ $built == "$(sources_hash "$module")" ]] || stale+=("$module")
   done
-  ((${#missing[@]} == 0)) || timed "Building missing images (${missing[*]}) with Jib" build_images "${missing[@]}"
+  ((${#stale[@]} == 0)) ||
+    timed "Building images that are missing or whose sources changed (${stale[*]}) with Jib" build_images "${stale[@]}"
 }
 
 # Prints "name id" for each service image.

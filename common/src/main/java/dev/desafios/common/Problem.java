@@ -25,6 +25,16 @@ public final class Problem extends RuntimeException {
         this.headers = headers;
     }
 
+    /**
+     * 400 for a body that could not be read (a broken chunked encoding, a client gone mid-body),
+     * and the connection closed: where the body ended is unknown, and what follows on it must not
+     * be read as the next request.
+     */
+    public static Problem unreadableBody() {
+        return new Problem(400, "Bad Request", "the request body could not be read (malformed or cut short)",
+                Headers.of("Connection", "close"));
+    }
+
     /** 400: the request is malformed or fails validation. */
     public static Problem badRequest(String detail) {
         return new Problem(400, "Bad Request", detail);

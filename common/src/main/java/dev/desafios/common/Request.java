@@ -219,7 +219,7 @@ public final class Request {
             return out.toByteArray();
         } catch (IOException e) {
             // A broken chunked encoding or a client gone mid-body: the client's fault, not ours.
-            throw Problem.badRequest("the request body could not be read (malformed or cut short)");
+            throw Problem.unreadableBody();
         }
     }
 

@@ -26,13 +26,19 @@ public final class Server implements AutoCloseable {
     /** Calls to other services end this long before the drain does: time to write their answer. */
     private static final long ANSWER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /**
-     * What an idle keep-alive connection holds: the JDK's read buffers (8 KiB twice) and write
-     * buffers (8 KiB, and 16 KiB once an answer was written, see Router's slices).
+     * What a connection holds at most: the JDK's read buffers (8 KiB twice) and write buffers
+     * (8 KiB, and 16 KiB once an answer was written, see Router's slices), and an exchange's own
+     * objects while its answer waits for a client that does not read it.
      */
-    private static final long IDLE_CONNECTION_BYTES = 40 * 1024;
-    /** Idle keep-alive connections kept: an eighth of the heap's worth, within [200, 4096]. */
-    static final int IDLE_CONNECTIONS = (int) Math.max(200,
-            Math.min(4096, Runtime.getRuntime().maxMemory() / 8 / IDLE_CONNECTION_BYTES));
+    private static final long CONNECTION_BYTES = 48 * 1024;
+    /**
+     * Connections open at once: half the heap's worth, within [256, 8192] (about 1 600 in a
+     * 256 MiB container). Past it the JDK closes a new connection as soon as it is accepted, so
+     * that a client opening thousands of connections that never read their answers is refused
+     * instead of running the heap out (docs/limits.md).
+     */
+    static final int MAX_CONNECTIONS = (int) Math.max(256,
+            Math.min(8192, Runtime.getRuntime().maxMemory() / 2 / CONNECTION_BYTES));
 
     static {
         // Cut off clients that dribble their request (slow headers or body), and idle keep-alives.
@@ -40,10 +46,11 @@ public final class Server implements AutoCloseable {
         setDefault("sun.net.httpserver.idleInterval", "30");
         // And clients that do not read their answer: it is held in memory until they do.
         setDefault("sun.net.httpserver.maxRspTime", "10");
+        setDefault("jdk.httpserver.maxConnections", String.valueOf(MAX_CONNECTIONS));
         // Keep-alive connections held open between requests. Past this many, the JDK closes a
         // connection right after its answer without saying so, and the client's next request on
-        // it is lost (a reset, no answer): sized from the heap, as each holds its two buffers.
-        setDefault("sun.net.httpserver.maxIdleConnections", String.valueOf(IDLE_CONNECTIONS));
+        // it is lost (a reset, no answer): as many as may be open, so that it never happens.
+        setDefault("sun.net.httpserver.maxIdleConnections", String.valueOf(MAX_CONNECTIONS));
         // A refused body (413) is discarded, never stored, up to 2 MiB (as Tomcat's maxSwallowSize):
         // closing on unread bytes resets the connection and the client often loses the 413.
         setDefault("sun.net.httpserver.drainAmount", String.valueOf(2 * 1024 * 1024));
