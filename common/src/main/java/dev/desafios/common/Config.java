@@ -50,7 +50,10 @@ public final class Config {
         }
     }
 
-    /** {@code PORT}, default 8080. */
+    /**
+     * {@code PORT}, default 8080. 0 listens on a free port that the system picks, as the tests
+     * do; harmless in a container, but nothing reaches it there, since Docker publishes 8080.
+     */
     public int port() {
         return (int) whole("PORT", 8080, 0, 65535);
     }
@@ -77,7 +80,10 @@ public final class Config {
         return block;
     }
 
-    /** {@code ADMIN_PORT}, default 9090: where {@code /metrics} is served, never the same as {@code PORT}. */
+    /**
+     * {@code ADMIN_PORT}, default 9090: where {@code /metrics} is served, never the same as
+     * {@code PORT}; 0 picks a free port, as for {@link #port()}.
+     */
     public int adminPort() {
         int admin = (int) whole("ADMIN_PORT", 9090, 0, 65535);
         if (admin != 0 && admin == port()) {

@@ -72,20 +72,20 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * A service's server: the router on {@code PORT} and its metrics on {@code ADMIN_PORT} (both
-     * on free ports when {@code port0}, for tests); the resources are closed on stop.
+     * A service's server: the router on {@code PORT} and its metrics on {@code ADMIN_PORT} (0 for
+     * either picks a free one, as tests do); the resources are closed on stop.
      */
-    public static Server start(Config config, boolean port0, Router router, AutoCloseable... resources) {
-        return start(config, port0 ? 0 : config.port(), port0, router, null, resources);
+    public static Server start(Config config, Router router, AutoCloseable... resources) {
+        return start(config, config.port(), router, null, resources);
     }
 
     /**
-     * As {@link #start(Config, boolean, Router, AutoCloseable...)}, on {@code port} with TLS when
-     * {@code tls} is not null (TLS 1.3 and 1.2 only), its metrics on {@code ADMIN_PORT} (any free one when {@code port0}).
+     * As {@link #start(Config, Router, AutoCloseable...)}, on {@code port} with TLS when
+     * {@code tls} is not null (TLS 1.3 and 1.2 only), its metrics on {@code ADMIN_PORT}.
      */
-    public static Server start(Config config, int port, boolean port0, Router router, SSLContext tls,
+    public static Server start(Config config, int port, Router router, SSLContext tls,
             AutoCloseable... resources) {
-        int adminPort = port0 ? 0 : config.adminPort();
+        int adminPort = config.adminPort();
         Server server = start(port, router, tls, resources);
         try {
             server.admin = AdminServer.start(adminPort, router.metrics(), config.adminSubnet());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,20 +15,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics on ADMIN_PORT: the router's requests by route pattern, never by raw path. */
 class AdminServerTest {
     private final Router router = new Router(65536).get("/items/{id}", request -> Response.noContent());
-    private final Server server = Server.start(new Config(Map.of()), true, router);
-    private final TestHttp http = new TestHttp(server.port());
-    private final TestHttp admin = new TestHttp(server.adminPort());
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer(() -> Server.start(new Config(TestServer.freePorts(Map.of())), router));
+    private final TestHttp http = server.http();
+    private final TestHttp admin = new TestHttp(server::adminPort);
 
     @Test
     void metrics_requestsByRoutePatternMethodAndStatus() {
@@ -56,29 +53,25 @@ class AdminServerTest {
 
     @Test
     void adminSubnet_metricsOnlyOnTheAddressInIt() throws Exception {
-        Server loopbackOnly = Server.start(new Config(Map.of("ADMIN_SUBNET", "127.0.0.0/8")), true, router);
-        try {
+        try (var loopbackOnly = new TestServer(() -> Server.start(
+                new Config(TestServer.freePorts(Map.of("ADMIN_SUBNET", "127.0.0.0/8"))), router)).begin()) {
             assertEquals(200, new TestHttp(loopbackOnly.adminPort()).get("/metrics").statusCode());
             List<InetAddress> others = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
                     .filter(address -> !address.isLoopbackAddress()).toList();
             for (InetAddress other : others) {
                 assertRefused(other, loopbackOnly.adminPort());
             }
-        } finally {
-            loopbackOnly.stop();
         }
     }
 
     @Test
     void adminSubnetWithNoAddressHereYet_servicePortAnswers_metricsWait() throws Exception {
         // 198.51.100.0/24 is for documentation: no machine has an address in it.
-        Server waiting = Server.start(new Config(Map.of("ADMIN_SUBNET", "198.51.100.0/24")), true, router);
-        try {
+        try (var waiting = new TestServer(() -> Server.start(
+                new Config(TestServer.freePorts(Map.of("ADMIN_SUBNET", "198.51.100.0/24"))), router)).begin()) {
             Thread.sleep(300);
             assertEquals(-1, waiting.adminPort());
-            assertEquals(204, new TestHttp(waiting.port()).get("/items/1").statusCode());
-        } finally {
-            waiting.stop();
+            assertEquals(204, waiting.http().get("/items/1").statusCode());
         }
     }
 

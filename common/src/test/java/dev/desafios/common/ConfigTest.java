@@ -24,6 +24,14 @@ class ConfigTest {
     }
 
     @Test
+    void portsZero_accepted_freePortsPickedAtStart() {
+        var config = new Config(Map.of("PORT", "0", "ADMIN_PORT", "0"));
+
+        assertEquals(0, config.port());
+        assertEquals(0, config.adminPort(), "two free ports are not the same port");
+    }
+
+    @Test
     void port_notANumber_errorNamesPort() {
         var e = assertThrows(Config.ConfigException.class, () -> new Config(Map.of("PORT", "abc")).port());
 

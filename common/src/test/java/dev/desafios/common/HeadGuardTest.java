@@ -5,31 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HeadGuardTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = Server.start(0, new Router(65536, Limits.DEFAULTS)
-                .get("/ok", request -> Response.ok(new JsonObject().add("ok", true))));
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer(() -> Server.start(0, new Router(65536, Limits.DEFAULTS)
+            .get("/ok", request -> Response.ok(new JsonObject().add("ok", true)))));
+    private final TestHttp http = server.http();
 
     /** Cuts heads older than nothing until one is cut (the server may not have begun reading yet). */
     private static int cutWithin(long millis) throws InterruptedException {

@@ -8,30 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Health} behind a real server, and {@link HealthProbe} against it. */
 class HealthTest {
     private final AtomicBoolean cacheUp = new AtomicBoolean(true);
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer server = new TestServer(() -> serving(new Health()
+            .check("db", () -> true)
+            .check("cache", cacheUp::get)));
+    private final TestHttp http = server.http();
 
-    @BeforeEach
-    void start() {
-        var health = new Health()
-                .check("db", () -> true)
-                .check("cache", cacheUp::get);
-        server = Server.start(0, new Router(65536).get("/health", health::handle));
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
+    private static Server serving(Health health) {
+        return Server.start(0, new Router(65536).get("/health", health::handle));
     }
 
     @Test
@@ -57,27 +49,17 @@ class HealthTest {
         var health = new Health().check("broken", () -> {
             throw new IllegalStateException("no connection");
         });
-        Server other = Server.start(0, new Router(65536).get("/health", health::handle));
-        var client = new TestHttp(other.port());
-        try {
-            JsonObject body = json(client.get("/health"), 503);
+        try (var other = new TestServer(() -> serving(health)).begin()) {
+            JsonObject body = json(other.http().get("/health"), 503);
             assertEquals(new JsonObject().add("broken", "DOWN"), body.get("checks"));
-        } finally {
-            other.stop();
-            client.close();
         }
     }
 
     @Test
     void health_noChecks_200Up() {
-        Server other = Server.start(0, new Router(65536).get("/health", new Health()::handle));
-        var client = new TestHttp(other.port());
-        try {
-            JsonObject body = json(client.get("/health"), 200);
+        try (var other = new TestServer(() -> serving(new Health())).begin()) {
+            JsonObject body = json(other.http().get("/health"), 200);
             assertEquals(new JsonObject(), body.get("checks"));
-        } finally {
-            other.stop();
-            client.close();
         }
     }
 
@@ -120,7 +102,7 @@ class HealthTest {
 
     @Test
     void healthProbe_stoppedServer_false() {
-        server.stop();
+        server.server().stop();
 
         assertFalse(HealthProbe.isHealthy(server.port()));
     }

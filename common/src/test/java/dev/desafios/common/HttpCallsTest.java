@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -258,9 +259,8 @@ class HttpCallsTest {
             HttpResponse<byte[]> answer = calls.get(upstream.uri("/users/1"), request.requestId());
             return Response.json(answer.statusCode(), new JsonObject().add("upstream", answer.statusCode()));
         };
-        Server server = Server.start(0, new Router(65536).get("/proxy", proxy));
-        var http = new TestHttp(server.port());
-        try {
+        try (var server = new TestServer(() -> Server.start(0, new Router(65536).get("/proxy", proxy))).begin()) {
+            TestHttp http = server.http();
             HttpResponse<String> ok = http.send(http.request("/proxy").header("X-Request-Id", "trace-7"));
             assertEquals(200, ok.statusCode());
             assertEquals("trace-7", upstream.received().get(0).header("X-Request-Id"));
@@ -268,9 +268,6 @@ class HttpCallsTest {
             upstream.close();
             HttpResponse<String> refused = http.send(http.request("/proxy").header("X-Request-Id", "trace-8"));
             assertEquals("trace-8", problem(refused, 502).getString("requestId", null));
-        } finally {
-            server.stop();
-            http.close();
         }
     }
 }

@@ -7,36 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.testing.BadInput;
+import dev.desafios.common.testing.RawHttp;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LimitsTest {
-    private Server server;
-    private TestHttp http;
-    private BadInput raw;
-
-    @BeforeEach
-    void start() {
-        var router = new Router(65536, Limits.DEFAULTS)
-                .get("/ok", request -> Response.ok(new JsonObject().add("ok", true)));
-        server = Server.start(0, router);
-        http = new TestHttp(server.port());
-        raw = new BadInput(server.port(), () -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer(() -> Server.start(0, new Router(65536, Limits.DEFAULTS)
+            .get("/ok", request -> Response.ok(new JsonObject().add("ok", true)))));
+    private final TestHttp http = server.http();
+    private final RawHttp raw = new RawHttp(server::port);
 
     /** A raw GET of the target with these header lines (after Host and Connection, 36 bytes). */
-    private BadInput.Raw get(String target, String headers) {
+    private RawHttp.Raw get(String target, String headers) {
         String request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + "\r\n";
         return raw.rawBytes(request.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -56,7 +43,7 @@ class LimitsTest {
         return "/ok?" + "q".repeat(bytes - "GET /ok? HTTP/1.1".length());
     }
 
-    private static void assertSmallProblem(BadInput.Raw answer, int status) {
+    private static void assertSmallProblem(RawHttp.Raw answer, int status) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(answer.header("Content-Type").startsWith("application/problem+json"), answer.header("Content-Type"));
         assertTrue(answer.body().length() < 1024, "a small body: " + answer.body().length());
@@ -75,7 +62,7 @@ class LimitsTest {
 
     @Test
     void requestLine_hundredsOfKilobytes_closedOrSmallAnswerAndStillServing() {
-        BadInput.Raw answer = get("/" + "a".repeat(300 * 1024), "");
+        RawHttp.Raw answer = get("/" + "a".repeat(300 * 1024), "");
 
         assertTrue(answer.status() == 0 || answer.body().length() < 1024, "status " + answer.status());
         assertEquals(200, http.get("/ok").statusCode());
@@ -124,7 +111,7 @@ class LimitsTest {
 
     @Test
     void headers_tenThousandTiny_closedOrRefusedAndStillServing() {
-        BadInput.Raw answer = get("/ok", headers(10_000, 12));
+        RawHttp.Raw answer = get("/ok", headers(10_000, 12));
 
         assertTrue(answer.status() == 0 || answer.status() == 431, "status " + answer.status());
         assertEquals(200, http.get("/ok").statusCode());
@@ -132,7 +119,7 @@ class LimitsTest {
 
     @Test
     void header_hugeRequestId_notEchoed() {
-        BadInput.Raw answer = get("/ok", "X-Request-Id: " + "a".repeat(9000) + "\r\n");
+        RawHttp.Raw answer = get("/ok", "X-Request-Id: " + "a".repeat(9000) + "\r\n");
 
         assertSmallProblem(answer, 431);
         assertTrue(answer.header("X-Request-Id").matches("[0-9a-f]{16}"), answer.header("X-Request-Id"));
@@ -141,7 +128,7 @@ class LimitsTest {
     @Test
     void instance_longPath_cutShortWithAnEllipsis() {
         String path = "/" + "p".repeat(4000);
-        BadInput.Raw answer = get(path, "");
+        RawHttp.Raw answer = get(path, "");
 
         assertEquals(404, answer.status());
         String instance = Json.parse(answer.body()).asObject().getString("instance", null);
@@ -178,11 +165,9 @@ class LimitsTest {
 
     @Test
     void queryWhole_nonAsciiDigits_400() {
-        server.stop();
         var router = new Router(65536, Limits.DEFAULTS).get("/n", request ->
                 Response.ok(new JsonObject().add("n", request.queryWhole("limit", 20, 1, 100))));
-        server = Server.start(0, router);
-        http = new TestHttp(server.port());
+        server.restart(() -> Server.start(0, router));
 
         assertEquals(5, json(http.get("/n?limit=5"), 200).getInt("n", -1));
         for (String bad : new String[] {"%EF%BC%95", "%D9%A5", "%E0%A5%AB", "5%E2%80%8B", "%20%205"}) {

@@ -8,26 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.TestHttp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.desafios.common.testing.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PageTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = Server.start(0, new Router(65536)
-                .get("/items", request -> Response.ok(Page.of(request).toJson(new JsonArray().add(1)))));
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer(() -> Server.start(0, new Router(65536)
+            .get("/items", request -> Response.ok(Page.of(request).toJson(new JsonArray().add(1))))));
+    private final TestHttp http = server.http();
 
     @Test
     void page_noQuery_defaultLimit20Offset0() {

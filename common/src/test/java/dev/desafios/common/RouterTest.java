@@ -9,21 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RouterTest {
     private static final String SECRET = "jdbc:postgresql://db/app?password=hunter2";
     private static final String GENERATED_ID = "[0-9a-f]{16}";
 
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer server = new TestServer(RouterTest::serve);
+    private final TestHttp http = server.http();
 
-    @BeforeEach
-    void start() {
+    private static Server serve() {
         var router = new Router(65536)
                 .get("/things", request -> Response.ok(new JsonObject().add("requestId", request.requestId())))
                 .get("/things/{id}", request -> Response.ok(new JsonObject().add("id", request.idParam("id"))))
@@ -37,14 +37,7 @@ class RouterTest {
                 .get("/overflow", request -> {
                     throw new StackOverflowError("deep inside " + SECRET);
                 });
-        server = Server.start(0, router);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
+        return Server.start(0, router);
     }
 
     @Test

@@ -13,15 +13,14 @@ public final class ApiService {
     }
 
     public static void main(String[] args) {
-        Services.run("svc-api", () -> start(System.getenv(), false).stopOnSignal());
+        Services.run("svc-api", () -> start(System.getenv()).stopOnSignal());
     }
 
     /**
      * Reads the config, wires the visit store (PostgreSQL and Redis when {@code DB_URL} and
-     * {@code REDIS_URL} are set, in memory otherwise) and starts serving; {@code port0} picks a
-     * free port for tests.
+     * {@code REDIS_URL} are set, in memory otherwise) and starts serving.
      */
-    static Server start(Map<String, String> env, boolean port0) {
+    static Server start(Map<String, String> env) {
         var config = new Config(env);
         config.requirePorts();
         long maxBodyBytes = config.maxBodyBytes();
@@ -39,7 +38,7 @@ public final class ApiService {
                 .get("/health", health::handle);
         store.addMetrics(router.metrics());
         try {
-            return Server.start(config, port0, router, store);
+            return Server.start(config, router, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;

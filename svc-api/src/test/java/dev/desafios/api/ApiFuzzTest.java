@@ -5,34 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared bad-input suite over every route of the API in memory: the visit count never goes back. */
 class ApiFuzzTest {
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer api = new TestServer(() -> ApiService.start(TestServer.freePorts(Map.of("HOSTNAME", "api-fuzz"))));
+    private final TestHttp http = api.http();
     private BadInput fuzz;
     private long visits;
 
     @BeforeEach
-    void start() {
-        server = ApiService.start(Map.of("HOSTNAME", "api-fuzz"), true);
-        http = new TestHttp(server.port());
+    void visitOnce() {
         json(http.get("/"), 200);
         visits = visits();
-        fuzz = new BadInput(server.port(), this::assertNothingLost);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
+        fuzz = new BadInput(api.port(), this::assertNothingLost);
     }
 
     @Test

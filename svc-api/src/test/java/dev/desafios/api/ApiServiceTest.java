@@ -9,32 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiServiceTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = ApiService.start(Map.of("HOSTNAME", "api-test-1"), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer api = new TestServer(() -> ApiService.start(
+            TestServer.freePorts(Map.of("HOSTNAME", "api-test-1"))));
+    private final TestHttp http = api.http();
 
     @Test
     void hello_firstCall_messageHostnameTimeAndOneVisit() {
@@ -131,7 +120,7 @@ class ApiServiceTest {
 
     @Test
     void start_portNotANumber_configErrorNamingPort() {
-        var e = assertThrows(Config.ConfigException.class, () -> ApiService.start(Map.of("PORT", "abc"), false));
+        var e = assertThrows(Config.ConfigException.class, () -> ApiService.start(Map.of("PORT", "abc")));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
@@ -139,7 +128,7 @@ class ApiServiceTest {
     @Test
     void start_maxBodyBytesInvalid_configErrorNamingIt() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> ApiService.start(Map.of("MAX_BODY_BYTES", "lots"), true));
+                () -> ApiService.start(TestServer.freePorts(Map.of("MAX_BODY_BYTES", "lots"))));
 
         assertTrue(e.getMessage().startsWith("MAX_BODY_BYTES="), e.getMessage());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.Config;
 import dev.desafios.common.Config.ConfigException;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +149,7 @@ class StoreSettingsTest {
 
     @Test
     void apiStart_oneUrlOnly_configErrorBeforeListening() throws IOException {
-        var e = assertThrows(ConfigException.class, () -> ApiService.start(env("DB_URL", null), true));
+        var e = assertThrows(ConfigException.class, () -> ApiService.start(TestServer.freePorts(env("DB_URL", null))));
 
         assertTrue(e.getMessage().startsWith("DB_URL is not set"), e.getMessage());
     }

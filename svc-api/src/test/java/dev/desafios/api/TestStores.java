@@ -60,6 +60,7 @@ record TestStores(String pgUrl, String pgUser, String pgPasswordFile, String red
               export TEST_PG_URL=jdbc:postgresql://127.0.0.1:55432/app TEST_PG_USER=app \\
                 TEST_PG_PASSWORD_FILE=/tmp/it3/pg_password \\
                 TEST_REDIS_URL=redis://127.0.0.1:56379 TEST_REDIS_PASSWORD_FILE=/tmp/it3/redis_password
+            then ./mvnw verify (the *IT run in its integration-test phase; ./mvnw test leaves them out).
             (desafios/airgap-postgres:15 and desafios/airgap-redis:7 work the same way.)""";
 
     /** The servers named by the environment; fails the calling test when any variable is missing. */

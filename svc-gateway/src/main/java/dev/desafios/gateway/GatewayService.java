@@ -22,11 +22,11 @@ public final class GatewayService {
         Services.run("svc-gateway", () -> {
             // The gateway resolves upstream names itself every UPSTREAM_DNS_TTL: the JVM keeps none.
             Services.cacheDnsAnswers("0", "0");
-            start(System.getenv(), false, Addresses.dns()).stopOnSignal();
+            start(System.getenv(), Addresses.dns()).stopOnSignal();
         });
     }
 
-    static Server start(Map<String, String> env, boolean port0, Addresses addresses) {
+    static Server start(Map<String, String> env, Addresses addresses) {
         var config = new Config(env);
         config.requirePorts();
         var settings = GatewaySettings.from(config);
@@ -45,7 +45,7 @@ public final class GatewayService {
         var healthChecks = HealthChecks.every(settings.healthInterval(), List.of(users, orders));
         GatewayTls tls = GatewayTls.from(config);
         if (tls == null) {
-            return Server.start(config, port0, router, healthChecks, client);
+            return Server.start(config, router, healthChecks, client);
         }
         // TLS on TLS_PORT; the plain port redirects there (its own router: a 308 counts nowhere).
         var redirect = new TlsRedirect(tls.redirectPort(), gateway::health);
@@ -53,8 +53,8 @@ public final class GatewayService {
         for (String method : Gateway.METHODS) {
             plain.route(method, "{path:/.*}", redirect::handle);
         }
-        Server plainServer = Server.start(port0 ? 0 : config.port(), plain);
-        return Server.start(config, port0 ? 0 : tls.port(), port0, router, tls.context(),
+        Server plainServer = Server.start(config.port(), plain);
+        return Server.start(config, tls.port(), router, tls.context(),
                 plainServer, healthChecks, client);
     }
 

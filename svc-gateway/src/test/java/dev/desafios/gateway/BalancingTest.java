@@ -4,43 +4,18 @@ import static dev.desafios.common.testing.TestHttp.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.testing.FakeUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replicas behind one name: round robin, an address set aside only when its connect fails (and
- * fails again when checked), one retry when nothing was sent, and the 502/503/504 left.
+ * Replicas behind one name that accept the connection: round robin, and whatever they answer
+ * (garbage, a close, a 503, a 507) fails that request only and never sets an address aside; only
+ * what was never sent is tried again.
  */
-class BalancingTest {
-    private final List<FakeUpstream> fakes = new ArrayList<>();
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "500ms", "UPSTREAM_TRY_TIMEOUT", "200ms",
-                "UPSTREAM_SET_ASIDE", "1m"));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        fakes.forEach(FakeUpstream::close);
-    }
-
-    private FakeUpstream fake(FakeUpstream.Answer answer) {
-        FakeUpstream fake = FakeUpstream.start().answer(answer);
-        fakes.add(fake);
-        return fake;
-    }
-
+class BalancingTest extends BalancingFixture {
     @Test
     void twoReplicas_roundRobin_bothReceiveEqually() {
         FakeUpstream a = fake(FakeUpstream.json(200, "{\"replica\":\"a\"}"));
@@ -53,20 +28,6 @@ class BalancingTest {
 
         assertEquals(5, a.received().size());
         assertEquals(5, b.received().size());
-    }
-
-    @Test
-    void oneReplicaRefuses_getsAllSucceedOnTheOther() {
-        FakeUpstream down = fake(FakeUpstream.json(200, "{}"));
-        FakeUpstream up = fake(FakeUpstream.json(200, "{\"replica\":\"up\"}"));
-        gateway.point("users", down, up);
-        down.close();
-
-        for (int i = 0; i < 10; i++) {
-            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        }
-
-        assertEquals(10, up.received().size());
     }
 
     @Test
@@ -89,6 +50,17 @@ class BalancingTest {
             assertEquals(200, gateway.http.get("/api/users/1").statusCode());
         }
         assertEquals(7, broken.received().size());
+    }
+
+    @Test
+    void bothReplicasAnswerGarbage_notRetried502() {
+        FakeUpstream a = fake(FakeUpstream.garbage());
+        FakeUpstream b = fake(FakeUpstream.garbage());
+        gateway.point("users", a, b);
+
+        problem(gateway.http.get("/api/users/1"), 502);
+
+        assertEquals(1, a.received().size() + b.received().size());
     }
 
     @Test
@@ -136,6 +108,20 @@ class BalancingTest {
     }
 
     @Test
+    void twoOfThreeReplicasClose_aGetGoesOnToTheThird() {
+        // After a node restarts, swarm may run two of its old replicas for a moment, each closing as it stops.
+        FakeUpstream a = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream b = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
+        FakeUpstream c = fake(FakeUpstream.json(200, "{}"));
+        gateway.point("users", a, b, c);
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
+        }
+        assertEquals(6, c.received().size());
+    }
+
+    @Test
     void oneReplicaAnswers503_getsAnsweredByTheOther_postsNotRetried() {
         // What a replica whose database is out of its reach, or that is stopping, answers.
         FakeUpstream unavailable = fake(FakeUpstream.json(503, "{\"status\":503}"));
@@ -174,26 +160,6 @@ class BalancingTest {
     }
 
     @Test
-    void twoOfThreeReplicasClose_aGetGoesOnToTheThird() {
-        // After a node restarts, swarm may run two of its old replicas for a moment, each closing as it stops.
-        FakeUpstream a = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
-        FakeUpstream b = fake(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
-        FakeUpstream c = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", a, b, c);
-
-        for (int i = 0; i < 6; i++) {
-            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        }
-        assertEquals(6, c.received().size());
-    }
-
-    @Test
-    void post_closedWithoutAnswer_notRetried502() {
-        // The POST may have been done before the close: it is never sent twice.
-        postsToABrokenReplica_eachSentOnce(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
-    }
-
-    @Test
     void anyStatus_507Included_neverSetsAnAddressAside() {
         FakeUpstream full = fake(FakeUpstream.json(507, "{}"));
         gateway.point("users", full);
@@ -207,24 +173,9 @@ class BalancingTest {
     }
 
     @Test
-    void setAside_expired_addressTriedAgain() {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("UPSTREAM_SET_ASIDE", "200ms"));
-        FakeUpstream flaky = fake(FakeUpstream.json(200, "{}"));
-        int port = flaky.port();
-        gateway.point("users", flaky);
-        flaky.close();
-        problem(gateway.http.get("/api/users/1"), 502);
-        awaitSetAside(1);
-        FakeUpstream back = FakeUpstream.startOn(port);
-        fakes.add(back);
-
-        for (int i = 0; i < 50 && back.received().isEmpty(); i++) {
-            gateway.http.get("/api/users/1");
-            sleep(20);
-        }
-
-        assertTrue(!back.received().isEmpty(), "the address was never tried again");
+    void post_closedWithoutAnswer_notRetried502() {
+        // The POST may have been done before the close: it is never sent twice.
+        postsToABrokenReplica_eachSentOnce(new FakeUpstream.Answer(0, null, "", Duration.ZERO));
     }
 
     @Test
@@ -244,229 +195,5 @@ class BalancingTest {
         assertEquals(List.of(201, 502), List.of(first, second).stream().sorted().toList());
         assertEquals(1, bad.received().size());
         assertEquals(1, up.received().size());
-    }
-
-    @Test
-    void refused_onlyAddress_502Problem() {
-        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", gone);
-        gone.close();
-
-        problem(gateway.http.get("/api/users/1"), 502);
-    }
-
-    @Test
-    void refused_confirmedThenSetAside_503Problem() {
-        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", gone);
-        gone.close();
-
-        problem(gateway.http.get("/api/users/1"), 502);
-        awaitSetAside(1);
-
-        JsonObject problem = problem(gateway.http.get("/api/users/1"), 503);
-        assertTrue(problem.getString("detail", "").startsWith("no healthy users instance"), problem.toString());
-    }
-
-    @Test
-    void bothReplicasRefuse_retriedOnce502() {
-        everyReplicaRefuses_eachTriedOnce502(2);
-    }
-
-    @Test
-    void twoOfThreeRefuse_everyRequestReachesTheThird() {
-        // A dead machine takes every replica it ran: connects move on while addresses are left.
-        FakeUpstream a = fake(FakeUpstream.json(201, "{}"));
-        FakeUpstream b = fake(FakeUpstream.json(201, "{}"));
-        FakeUpstream up = fake(FakeUpstream.json(201, "{}"));
-        gateway.point("orders", a, b, up);
-        a.close();
-        b.close();
-
-        for (int i = 0; i < 3; i++) {
-            assertEquals(201, gateway.http.postJson("/api/orders", "{}").statusCode());
-            assertEquals(201, gateway.http.get("/api/orders/1").statusCode());
-        }
-
-        assertEquals(6, up.received().size());
-    }
-
-    @Test
-    void threeReplicasRefuse_eachTriedOnce502() {
-        everyReplicaRefuses_eachTriedOnce502(3);
-    }
-
-    private void everyReplicaRefuses_eachTriedOnce502(int replicas) {
-        var closed = new FakeUpstream[replicas];
-        for (int i = 0; i < replicas; i++) {
-            closed[i] = fake(FakeUpstream.json(200, "{}"));
-        }
-        gateway.point("users", closed);
-        for (FakeUpstream replica : closed) {
-            replica.close();
-        }
-
-        JsonObject problem = problem(gateway.http.get("/api/users/1"), 502);
-
-        assertTrue(problem.getString("detail", "").contains(replicas + " instances tried"), problem.toString());
-    }
-
-    @Test
-    void bothReplicasAnswerGarbage_notRetried502() {
-        FakeUpstream a = fake(FakeUpstream.garbage());
-        FakeUpstream b = fake(FakeUpstream.garbage());
-        gateway.point("users", a, b);
-
-        problem(gateway.http.get("/api/users/1"), 502);
-
-        assertEquals(1, a.received().size() + b.received().size());
-    }
-
-    @Test
-    void refusedPost_triedOnTheOther_storedOnce() {
-        FakeUpstream a = fake(FakeUpstream.json(201, "{}"));
-        FakeUpstream b = fake(FakeUpstream.json(201, "{}"));
-        gateway.point("orders", a, b);
-        a.close();
-
-        assertEquals(201, gateway.http.postJson("/api/orders", "{}").statusCode());
-        assertEquals(201, gateway.http.postJson("/api/orders", "{}").statusCode());
-
-        assertEquals(2, b.received().size());
-    }
-
-    @Test
-    void slowReplicas_getTriedOnEachOnce_504WithinTheDeadline() {
-        FakeUpstream a = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-        FakeUpstream b = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-        gateway.point("users", a, b);
-
-        long started = System.nanoTime();
-        problem(gateway.http.get("/api/users/1"), 504);
-
-        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofMillis(1300)) < 0);
-        assertEquals(1, a.received().size());
-        assertEquals(1, b.received().size());
-    }
-
-    @Test
-    void oneReplicaSilent_getsAnsweredByTheOther_silentOneNotSetAside() {
-        FakeUpstream silent = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-        FakeUpstream up = fake(FakeUpstream.json(200, "{\"replica\":\"up\"}"));
-        gateway.point("users", silent, up);
-
-        for (int i = 0; i < 6; i++) {
-            var response = gateway.http.get("/api/users/1");
-            assertEquals(200, response.statusCode());
-            assertEquals("up", Json.parse(response.body()).asObject().getString("replica", null));
-        }
-
-        // It accepts connections: a slow replica is not a gone one, and keeps its turn.
-        assertTrue(silent.received().size() >= 3, "the silent replica was set aside");
-    }
-
-    @Test
-    void twoOfThreeGoSilent_secondTryGoesToTheOneStillAnswering() {
-        // A dead machine's replicas all go quiet at once: a second try on the next one round robin would be silent too.
-        var fakes = new ArrayList<FakeUpstream>();
-        for (int i = 0; i < 3; i++) {
-            fakes.add(fake(FakeUpstream.json(200, "{\"replica\":\"" + i + "\"}")));
-        }
-        // Addresses are taken in order, round robin from the first: the last one answers last.
-        fakes.sort(java.util.Comparator.comparingInt(FakeUpstream::port));
-        gateway.point("users", fakes.get(0), fakes.get(1), fakes.get(2));
-        for (int i = 0; i < 3; i++) {
-            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        }
-        fakes.get(0).answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-        fakes.get(1).answer(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-
-        for (int i = 0; i < 6; i++) {
-            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        }
-
-        assertEquals(7, fakes.get(2).received().size());
-    }
-
-    @Test
-    void post_silentReplica_notRetried504() {
-        FakeUpstream a = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
-        FakeUpstream b = fake(FakeUpstream.json(201, "{}").after(Duration.ofSeconds(3)));
-        gateway.point("users", a, b);
-
-        problem(gateway.http.postJson("/api/users", "{\"name\":\"Ana\",\"email\":\"ana@example.com\"}"), 504);
-
-        assertEquals(1, a.received().size() + b.received().size());
-    }
-
-    @Test
-    void slow_upstream_notSetAside() {
-        FakeUpstream slow = fake(FakeUpstream.json(200, "{}").after(Duration.ofSeconds(3)));
-        gateway.point("users", slow);
-        problem(gateway.http.get("/api/users/1"), 504);
-        slow.answer(FakeUpstream.json(200, "{}"));
-
-        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-    }
-
-    @Test
-    void nameUnknown_503Problem() {
-        problem(gateway.http.get("/api/users/1"), 503);
-        problem(gateway.http.postJson("/api/orders", "{}"), 503);
-    }
-
-    @Test
-    void nameResolvesToNothing_503Problem() {
-        gateway.pointPorts("users");
-
-        problem(gateway.http.get("/api/users/1"), 503);
-    }
-
-    @Test
-    void replicaGoneFromDns_afterFailure_503Problem() {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("UPSTREAM_DNS_TTL", "1m"));
-        FakeUpstream gone = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", gone);
-        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        gone.close();
-        gateway.unknown("users");
-
-        problem(gateway.http.get("/api/users/1"), 503);
-    }
-
-    @Test
-    void dnsChanges_newAddressesUsedAfterTtl() {
-        FakeUpstream old = fake(FakeUpstream.json(200, "{}"));
-        FakeUpstream replacement = fake(FakeUpstream.json(200, "{}"));
-        gateway.point("users", old);
-        assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-        gateway.point("users", replacement);
-
-        for (int i = 0; i < 50 && replacement.received().isEmpty(); i++) {
-            assertEquals(200, gateway.http.get("/api/users/1").statusCode());
-            sleep(20);
-        }
-
-        assertTrue(!replacement.received().isEmpty(), "the new address got no request");
-    }
-
-    /** Waits until the users address(es) are set aside: a GET answers 503. */
-    private void awaitSetAside(int count) {
-        for (int i = 0; i < 100; i++) {
-            if (gateway.http.get("/api/users/1").statusCode() == 503) {
-                return;
-            }
-            sleep(20);
-        }
-        throw new AssertionError(count + " address(es) never set aside");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * UPSTREAM_MAX_IN_FLIGHT: past that many calls in flight to one service, a request gets a 503
@@ -21,15 +21,9 @@ import org.junit.jupiter.api.Test;
 class BulkheadTest {
     private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}").after(Duration.ofMillis(800)));
     private final FakeUpstream orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
-    private final TestGateway gateway = TestGateway.start(Map.of("UPSTREAM_MAX_IN_FLIGHT", "2"))
-            .point("users", users).point("orders", orders);
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-        orders.close();
-    }
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with(Map.of("UPSTREAM_MAX_IN_FLIGHT", "2"))
+            .point("users", users).point("orders", orders).closing(users, orders);
 
     @Test
     void pastTheBound_503AtOnce_otherServiceServed_thenServedAgain() throws Exception {

@@ -14,8 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway is the edge: it writes the forwarding headers itself (a client's claims are dropped
@@ -24,13 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardingTest {
     private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
-    private TestGateway gateway = TestGateway.start().point("users", users);
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-    }
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().point("users", users).closing(users);
 
     @Test
     void spoofedForwardingHeaders_upstreamSeesThePeerOnly() {
@@ -81,8 +76,7 @@ class ForwardingTest {
 
     @Test
     void accessLine_behindATrustedProxy_theClientItNames() {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("TRUSTED_PROXIES", "127.0.0.1")).point("users", users);
+        gateway.restart(Map.of("TRUSTED_PROXIES", "127.0.0.1"));
 
         List<String> lines = CapturedLog.during(() -> gateway.http.send(
                 gateway.http.request("/api/users/7").header("X-Forwarded-For", "203.0.113.7")),
@@ -94,8 +88,7 @@ class ForwardingTest {
 
     @Test
     void trustedProxy_itsListKeptAndPeerAppended() {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")).point("users", users);
+        gateway.restart(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"));
 
         gateway.http.send(gateway.http.request("/api/users/1").header("X-Forwarded-For", "203.0.113.7, 10.1.2.3"));
         gateway.http.send(gateway.http.request("/api/users/1").header("X-Forwarded-For", "not an address"));

@@ -11,29 +11,16 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input at the gateway: a 4xx problem, nothing unsafe reaches an upstream, and the gateway stays healthy. */
 class GatewayBadInputTest {
-    private FakeUpstream users;
-    private FakeUpstream orders;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
-        orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
-        gateway = TestGateway.start(Map.of("MAX_BODY_BYTES", "1024")).point("users", users).point("orders", orders);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-        orders.close();
-    }
+    private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
+    private final FakeUpstream orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with(Map.of("MAX_BODY_BYTES", "1024"))
+            .point("users", users).point("orders", orders).closing(users, orders);
 
     @Test
     void traversal_rawAndEncoded_400NothingForwarded() {

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared bad-input suite through the gateway, with fakes as users and orders that answer every
@@ -27,25 +27,16 @@ class GatewayFuzzTest {
             "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"refused upstream\"}",
             Duration.ZERO);
 
-    private FakeUpstream users;
-    private FakeUpstream orders;
-    private TestGateway gateway;
+    private final FakeUpstream users = FakeUpstream.start().answer(REFUSAL);
+    private final FakeUpstream orders = FakeUpstream.start().answer(REFUSAL);
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with(Map.of("MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES)))
+            .point("users", users).point("orders", orders).closing(users, orders);
     private BadInput fuzz;
 
     @BeforeEach
-    void start() {
-        users = FakeUpstream.start().answer(REFUSAL);
-        orders = FakeUpstream.start().answer(REFUSAL);
-        gateway = TestGateway.start(Map.of("MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES)))
-                .point("users", users).point("orders", orders);
+    void suite() {
         fuzz = new BadInput(gateway.port(), this::assertNothingUnsafeForwarded);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-        orders.close();
     }
 
     @Test

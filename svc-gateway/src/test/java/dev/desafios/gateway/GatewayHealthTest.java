@@ -9,32 +9,17 @@ import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /health: the gateway UP while it can answer, each upstream and each of its addresses checked. */
 class GatewayHealthTest {
-    private FakeUpstream usersA;
-    private FakeUpstream usersB;
-    private FakeUpstream orders;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        usersA = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
-        usersB = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
-        orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
-        gateway = TestGateway.start().point("users", usersA, usersB).point("orders", orders);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        usersA.close();
-        usersB.close();
-        orders.close();
-    }
+    private final FakeUpstream usersA = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+    private final FakeUpstream usersB = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+    private final FakeUpstream orders = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"status\":\"UP\"}"));
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().point("users", usersA, usersB).point("orders", orders)
+            .closing(usersA, usersB, orders);
 
     @Test
     void health_allUp_200WithEveryCheckAndAddress() {
@@ -95,11 +80,12 @@ class GatewayHealthTest {
         assertEquals(200, gateway.http.get("/api/users/1").statusCode());
         assertEquals(200, gateway.http.get("/api/users/1").statusCode());
         sleep(300);   // the refused address is checked again and set aside meanwhile
-        usersA = FakeUpstream.startOn(port).answer(FakeUpstream.json(200, "{}"));
+        FakeUpstream back = FakeUpstream.startOn(port).answer(FakeUpstream.json(200, "{}"));
+        gateway.closing(back);
         for (int i = 0; i < 4; i++) {
             assertEquals(200, gateway.http.get("/api/users/1").statusCode());
         }
-        assertEquals(0, usersA.received().size(), "the refused address was not set aside");
+        assertEquals(0, back.received().size(), "the refused address was not set aside");
 
         json(gateway.http.get("/health"), 200);
         for (int i = 0; i < 4; i++) {
@@ -107,7 +93,7 @@ class GatewayHealthTest {
         }
 
         // once for /health, then every other request
-        assertEquals(1 + 2, usersA.received().size());
+        assertEquals(1 + 2, back.received().size());
     }
 
     @Test

@@ -12,9 +12,8 @@ import dev.desafios.common.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway's head limits are its upstreams' less what it adds: the largest request it accepts
@@ -29,27 +28,15 @@ class GatewayLimitsTest {
     private static final int RAW_BYTES = 36;
 
     private final AtomicInteger served = new AtomicInteger();
-    private Server upstream;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        // A real service's router with the default limits, counting what reaches its handler.
-        var router = new Router(65536, Limits.DEFAULTS)
-                .get("/health", request -> Response.ok(new JsonObject().add("status", "UP")))
-                .get("/users/{id}", request -> {
-                    served.incrementAndGet();
-                    return Response.ok(new JsonObject().add("from", "upstream"));
-                });
-        upstream = Server.start(0, router);
-        gateway = TestGateway.start().pointPorts("users", upstream.port());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.stop();
-    }
+    // A real service's router with the default limits, counting what reaches its handler.
+    private final Server upstream = Server.start(0, new Router(65536, Limits.DEFAULTS)
+            .get("/health", request -> Response.ok(new JsonObject().add("status", "UP")))
+            .get("/users/{id}", request -> {
+                served.incrementAndGet();
+                return Response.ok(new JsonObject().add("from", "upstream"));
+            }));
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().pointPorts("users", upstream.port()).closing(upstream);
 
     /** Header lines of the given sizes (CRLF included), named X-00000, X-00001... */
     private static String[] headers(List<Integer> sizes) {

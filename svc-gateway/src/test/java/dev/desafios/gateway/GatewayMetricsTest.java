@@ -7,8 +7,8 @@ import dev.desafios.common.testing.FakeUpstream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway counts requests under its own routes (its router has one catch-all), never under
@@ -16,13 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayMetricsTest {
     private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, "{}"));
-    private final TestGateway gateway = TestGateway.start().point("users", users);
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-    }
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().point("users", users).closing(users);
 
     @Test
     void requests_countedByTheGatewaysRoutes() {
@@ -44,22 +39,19 @@ class GatewayMetricsTest {
 
     @Test
     void refusals_countedByCause() throws InterruptedException {
-        gateway.close();
+        gateway.restart(Map.of("RATE_LIMIT", "1", "RATE_BURST", "2", "UPSTREAM_MAX_IN_FLIGHT", "1"));
         users.answer(FakeUpstream.json(200, "{}").after(Duration.ofMillis(600)));
-        try (TestGateway limited = TestGateway.start(Map.of("RATE_LIMIT", "1", "RATE_BURST", "2",
-                "UPSTREAM_MAX_IN_FLIGHT", "1")).point("users", users)) {
-            var slow = CompletableFuture.supplyAsync(() -> limited.http.get("/api/users/1"));
-            assertTrue(users.awaitReceived(1));
-            assertEquals(503, limited.http.get("/api/users/2").statusCode(), "the bulkhead");
-            assertEquals(429, limited.http.get("/api/users/3").statusCode(), "the rate limit");
-            assertEquals(200, slow.join().statusCode());
+        var slow = CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1"));
+        assertTrue(users.awaitReceived(1));
+        assertEquals(503, gateway.http.get("/api/users/2").statusCode(), "the bulkhead");
+        assertEquals(429, gateway.http.get("/api/users/3").statusCode(), "the rate limit");
+        assertEquals(200, slow.join().statusCode());
 
-            String text = limited.metrics();
+        String text = gateway.metrics();
 
-            assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"busy\"} 1\n"), text);
-            assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"answered\"} 1\n"), text);
-            assertTrue(text.contains("\ngateway_rate_limited_total 1\n"), text);
-        }
+        assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"busy\"} 1\n"), text);
+        assertTrue(text.contains("gateway_upstream_calls_total{upstream=\"users\",outcome=\"answered\"} 1\n"), text);
+        assertTrue(text.contains("\ngateway_rate_limited_total 1\n"), text);
     }
 
     @Test

@@ -12,29 +12,16 @@ import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pass-through routes: what goes up, what comes back, and which headers do not. */
 class GatewayProxyTest {
-    private FakeUpstream users;
-    private FakeUpstream orders;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start();
-        orders = FakeUpstream.start();
-        gateway = TestGateway.start().point("users", users).point("orders", orders);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-        orders.close();
-    }
+    private final FakeUpstream users = FakeUpstream.start();
+    private final FakeUpstream orders = FakeUpstream.start();
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().point("users", users).point("orders", orders)
+            .closing(users, orders);
 
     @Test
     void getUser_upstreamAnswers_statusBodyAndContentTypePassedBack() {

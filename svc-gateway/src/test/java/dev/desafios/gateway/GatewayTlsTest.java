@@ -65,7 +65,7 @@ class GatewayTlsTest {
         users = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"id\":1}"));
         plainPort = freePort();
         tlsPort = freePort();
-        server = GatewayService.start(settings(Map.of()), false, (host, port) ->
+        server = GatewayService.start(settings(Map.of()), (host, port) ->
                 List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), users.port())));
         https = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
     }

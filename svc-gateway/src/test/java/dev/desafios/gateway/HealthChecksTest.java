@@ -6,37 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.desafios.common.testing.FakeUpstream;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The background health checks: addresses set aside by their own /health, not by clients' requests. */
 class HealthChecksTest {
     private static final FakeUpstream.Answer UP = FakeUpstream.json(200, "{\"status\":\"UP\"}");
-    private FakeUpstream usersA;
-    private FakeUpstream usersB;
-    private FakeUpstream usersC;
-    private FakeUpstream orders;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        usersA = FakeUpstream.start().answer(UP);
-        usersB = FakeUpstream.start().answer(UP);
-        usersC = FakeUpstream.start().answer(UP);
-        orders = FakeUpstream.start().answer(UP);
-        gateway = TestGateway.start(Map.of("UPSTREAM_HEALTH_INTERVAL", "200ms"))
-                .point("users", usersA, usersB, usersC).point("orders", orders);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        usersA.close();
-        usersB.close();
-        usersC.close();
-        orders.close();
-    }
+    private final FakeUpstream usersA = FakeUpstream.start().answer(UP);
+    private final FakeUpstream usersB = FakeUpstream.start().answer(UP);
+    private final FakeUpstream usersC = FakeUpstream.start().answer(UP);
+    private final FakeUpstream orders = FakeUpstream.start().answer(UP);
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with(Map.of("UPSTREAM_HEALTH_INTERVAL", "200ms"))
+            .point("users", usersA, usersB, usersC).point("orders", orders).closing(usersA, usersB, usersC, orders);
 
     @Test
     void twoOfThreeAddressesSilent_setAsideBeforeAnyClientAsks_everyRequestAnsweredAtOnce() {

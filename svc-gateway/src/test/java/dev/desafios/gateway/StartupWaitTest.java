@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -68,6 +69,6 @@ class StartupWaitTest {
     private static Server startGateway(Map<String, String> env, Addresses addresses) {
         var settings = new HashMap<>(ENV);
         settings.putAll(env);
-        return GatewayService.start(settings, true, addresses);
+        return GatewayService.start(TestServer.freePorts(settings), addresses);
     }
 }

@@ -2,9 +2,9 @@ package dev.desafios.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,10 +21,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The gateway on port 0 with a DNS of its own: the names {@code users} and {@code orders} point
- * at fake upstreams on 127.0.0.1 (several for replicas), or at nothing.
+ * The gateway on free ports with a DNS of its own: the names {@code users} and {@code orders}
+ * point at fake upstreams on 127.0.0.1 (several for replicas), or at nothing. A {@link TestServer}:
+ * registered on a field with {@code @RegisterExtension}, it starts before each test and stops after it.
  */
-final class TestGateway implements AutoCloseable {
+final class TestGateway extends TestServer {
     /** One raw response: status, lower-case header names, body. */
     record Raw(int status, Map<String, String> headers, String body) {
         String header(String name) {
@@ -32,11 +33,49 @@ final class TestGateway implements AutoCloseable {
         }
     }
 
-    private final Map<String, List<InetSocketAddress>> names = new ConcurrentHashMap<>();
-    private final Server server;
+    private final Map<String, List<InetSocketAddress>> names;
     final TestHttp http;
 
-    private TestGateway(Map<String, String> env) {
+    private TestGateway(Map<String, List<InetSocketAddress>> names, Map<String, String> env) {
+        super(() -> GatewayService.start(settings(env), (host, port) -> resolve(names, host)));
+        this.names = names;
+        this.http = http();
+    }
+
+    /** A gateway with the test defaults and these settings on top, not started yet. */
+    static TestGateway with(Map<String, String> env) {
+        return new TestGateway(new ConcurrentHashMap<>(), env);
+    }
+
+    /** A gateway with the test defaults, not started yet. */
+    static TestGateway with() {
+        return with(Map.of());
+    }
+
+    /** A gateway with the test defaults and these settings on top, started now. */
+    static TestGateway start(Map<String, String> env) {
+        return with(env).begin();
+    }
+
+    /** Stops the gateway and starts it again with the test defaults and these settings; its names stay. */
+    void restart(Map<String, String> env) {
+        restart(() -> GatewayService.start(settings(env), (host, port) -> resolve(names, host)));
+    }
+
+    @Override
+    public TestGateway begin() {
+        super.begin();
+        return this;
+    }
+
+    @Override
+    public TestGateway closing(AutoCloseable... more) {
+        super.closing(more);
+        return this;
+    }
+
+    /** The test defaults, these settings on top, on free ports. */
+    private static Map<String, String> settings(Map<String, String> env) {
         var settings = new HashMap<>(Map.of(
                 "USERS_URL", "http://users:8080",
                 "ORDERS_URL", "http://orders:8080",
@@ -49,23 +88,12 @@ final class TestGateway implements AutoCloseable {
                 // Tests send from one address faster than a client would; RateLimitTest sets its own.
                 "RATE_LIMIT", "0"));
         settings.putAll(env);
-        server = GatewayService.start(settings, true, this::resolve);
-        http = new TestHttp(server.port());
+        return TestServer.freePorts(settings);
     }
 
     /** The gateway's metrics, as Prometheus would read them from ADMIN_PORT. */
     String metrics() {
-        return new TestHttp(server.adminPort()).get("/metrics").body();
-    }
-
-    /** A gateway with the test defaults and these settings on top. */
-    static TestGateway start(Map<String, String> env) {
-        return new TestGateway(env);
-    }
-
-    /** A gateway with the test defaults. */
-    static TestGateway start() {
-        return new TestGateway(Map.of());
+        return new TestHttp(adminPort()).get("/metrics").body();
     }
 
     /** The name now resolves to these fakes, in this order. */
@@ -93,11 +121,8 @@ final class TestGateway implements AutoCloseable {
         return this;
     }
 
-    int port() {
-        return server.port();
-    }
-
-    private List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
+    private static List<InetSocketAddress> resolve(Map<String, List<InetSocketAddress>> names, String host)
+            throws UnknownHostException {
         List<InetSocketAddress> addresses = names.get(host);
         if (addresses == null) {
             throw new UnknownHostException(host);
@@ -150,11 +175,5 @@ final class TestGateway implements AutoCloseable {
     /** Asserts the gateway still answers its own health check. */
     void assertHealthy() {
         assertEquals(200, http.get("/health").statusCode());
-    }
-
-    @Override
-    public void close() {
-        server.stop();
-        http.close();
     }
 }

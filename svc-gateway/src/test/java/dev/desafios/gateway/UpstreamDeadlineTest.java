@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One deadline per upstream call (UPSTREAM_TIMEOUT), from the connect to the last byte of the
@@ -22,14 +22,9 @@ import org.junit.jupiter.api.Test;
 class UpstreamDeadlineTest {
     private static final String BODY = "{\"id\":1,\"name\":\"" + "x".repeat(200) + "\"}";
     private final FakeUpstream users = FakeUpstream.start();
-    private TestGateway gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "800ms",
-            "UPSTREAM_MAX_BODY_BYTES", "2048")).point("users", users);
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-    }
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with(Map.of("UPSTREAM_TIMEOUT", "800ms",
+            "UPSTREAM_MAX_BODY_BYTES", "2048")).point("users", users).closing(users);
 
     @Test
     void bodyTrickles_504WithinTheDeadline() {
@@ -108,8 +103,7 @@ class UpstreamDeadlineTest {
 
     @Test
     void stop_callInFlightPastTheDrain_answered504BeforeTheDrainEnds() throws Exception {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
+        gateway.restart(Map.of("UPSTREAM_TIMEOUT", "1m"));
         users.answer(FakeUpstream.json(200, BODY).trickled(Duration.ofMinutes(1)));
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1"));
         for (int i = 0; i < 100 && users.received().isEmpty(); i++) {
@@ -117,7 +111,7 @@ class UpstreamDeadlineTest {
         }
 
         long start = System.nanoTime();
-        gateway.close();
+        gateway.server().stop();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         // The call ends with the drain (5 s), in time for its 504 to be written before the close.
@@ -127,8 +121,7 @@ class UpstreamDeadlineTest {
 
     @Test
     void stop_requestArrivingDuringTheDrain_answered504BeforeTheDrainEnds() throws Exception {
-        gateway.close();
-        gateway = TestGateway.start(Map.of("UPSTREAM_TIMEOUT", "1m")).point("users", users);
+        gateway.restart(Map.of("UPSTREAM_TIMEOUT", "1m"));
         // Two kept connections: the second one's request reaches the gateway once it is draining.
         users.answer(FakeUpstream.json(200, BODY).after(Duration.ofMillis(300)));
         var warm = List.of(CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1")),
@@ -139,7 +132,7 @@ class UpstreamDeadlineTest {
         users.answer(FakeUpstream.json(200, BODY).after(Duration.ofMinutes(1)));
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> gateway.http.get("/api/users/1"));
         assertTrue(users.awaitReceived(3), "the first slow request reached users");
-        CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway.server()::stop);
         Thread.sleep(500);
 
         long sent = System.nanoTime();

@@ -11,32 +11,19 @@ import dev.desafios.common.testing.FakeUpstream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /api/users/{id}/orders: the user and their orders from two calls made at the same time. */
 class UserOrdersTest {
     private static final String USER = "{\"id\":1,\"name\":\"Ana\",\"email\":\"ana@example.com\"}";
     private static final String ORDERS = "{\"items\":[{\"id\":5,\"userId\":1,\"total\":\"21.00\"}],\"limit\":20,\"offset\":0}";
 
-    private FakeUpstream users;
-    private FakeUpstream orders;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start().answer(FakeUpstream.json(200, USER));
-        orders = FakeUpstream.start().answer(FakeUpstream.json(200, ORDERS));
-        gateway = TestGateway.start().point("users", users).point("orders", orders);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        users.close();
-        orders.close();
-    }
+    private final FakeUpstream users = FakeUpstream.start().answer(FakeUpstream.json(200, USER));
+    private final FakeUpstream orders = FakeUpstream.start().answer(FakeUpstream.json(200, ORDERS));
+    @RegisterExtension
+    final TestGateway gateway = TestGateway.with().point("users", users).point("orders", orders)
+            .closing(users, orders);
 
     @Test
     void userOrders_bothAnswer_userAndOrdersCombined() {

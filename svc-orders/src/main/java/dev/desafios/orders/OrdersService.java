@@ -24,10 +24,10 @@ public final class OrdersService {
     }
 
     public static void main(String[] args) {
-        Services.run("svc-orders", () -> start(System.getenv(), false).stopOnSignal());
+        Services.run("svc-orders", () -> start(System.getenv()).stopOnSignal());
     }
 
-    static Server start(Map<String, String> env, boolean port0) {
+    static Server start(Map<String, String> env) {
         var config = new Config(env);
         config.requirePorts();
         var users = new UsersClient(config.url("USERS_URL", "http://users:8080"),
@@ -54,7 +54,7 @@ public final class OrdersService {
                 .get("/health", health::handle);
         store.addMetrics(router.metrics());
         try {
-            return Server.start(config, port0, router, users, store);
+            return Server.start(config, router, users, store);
         } catch (RuntimeException e) {
             users.close();
             store.close();

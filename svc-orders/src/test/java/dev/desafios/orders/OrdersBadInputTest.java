@@ -2,15 +2,11 @@ package dev.desafios.orders;
 
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
-import static dev.desafios.orders.OrdersServiceTest.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
-import dev.desafios.common.testing.FakeUpstream;
-import dev.desafios.common.testing.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -18,40 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bad input to POST /orders: always a 400-range problem, decided before any call to users,
  * nothing stored, and the service stays healthy.
  */
-class OrdersBadInputTest {
-    private FakeUpstream users;
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start();
-        users.answer(FakeUpstream.json(200, userJson(1).toString()));
-        server = OrdersService.start(
-                withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-        users.close();
-    }
-
-    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
-    Map<String, String> withStore(Map<String, String> env) {
-        return env;
-    }
-
+class OrdersBadInputTest extends OrdersServiceFixture {
     @Test
     void create_badQuantity_400() {
         for (String quantity : new String[] {"0", "-1", "1001", "1000000", "99999999999999999999", "1e9999999999",

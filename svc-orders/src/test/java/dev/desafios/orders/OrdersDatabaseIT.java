@@ -2,8 +2,8 @@ package dev.desafios.orders;
 
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
-import static dev.desafios.orders.OrdersServiceTest.order;
-import static dev.desafios.orders.OrdersServiceTest.userJson;
+import static dev.desafios.orders.OrdersServiceFixture.order;
+import static dev.desafios.orders.OrdersServiceFixture.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +13,7 @@ import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TcpProxy;
 import dev.desafios.common.testing.TestDatabase;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +41,8 @@ class OrdersDatabaseIT {
     }
 
     private void serve() {
-        server = OrdersService.start(db.serviceEnv(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(),
-                "USERS_TIMEOUT", "1s", "DB_URL", db.urlVia("127.0.0.1:" + proxy.port()))), true);
+        server = OrdersService.start(TestServer.freePorts(db.serviceEnv(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(),
+                "USERS_TIMEOUT", "1s", "DB_URL", db.urlVia("127.0.0.1:" + proxy.port())))));
         http = new TestHttp(server.port());
     }
 

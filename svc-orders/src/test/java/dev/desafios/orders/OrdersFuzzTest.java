@@ -1,18 +1,11 @@
 package dev.desafios.orders;
 
 import static dev.desafios.common.testing.TestHttp.json;
-import static dev.desafios.orders.OrdersServiceTest.order;
-import static dev.desafios.orders.OrdersServiceTest.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
-import dev.desafios.common.testing.FakeUpstream;
-import dev.desafios.common.testing.TestHttp;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,32 +13,14 @@ import org.junit.jupiter.api.Test;
  * The shared bad-input suite over every route of the orders service: the order created first
  * always reads back, and users is only ever asked for a user by a whole-number id.
  */
-class OrdersFuzzTest {
-    private FakeUpstream users;
-    private Server server;
-    private TestHttp http;
+class OrdersFuzzTest extends OrdersServiceFixture {
     private JsonObject existing;
     private BadInput fuzz;
 
     @BeforeEach
-    void start() {
-        users = FakeUpstream.start().answer(FakeUpstream.json(200, userJson(1).toString()));
-        server = OrdersService.start(withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
-        http = new TestHttp(server.port());
+    void createOne() {
         existing = json(http.postJson("/orders", order(1)), 201);
-        fuzz = new BadInput(server.port(), this::assertNothingLost);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-        users.close();
-    }
-
-    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
-    Map<String, String> withStore(Map<String, String> env) {
-        return env;
+        fuzz = new BadInput(orders.port(), this::assertNothingLost);
     }
 
     @Test

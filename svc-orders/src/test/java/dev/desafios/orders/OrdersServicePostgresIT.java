@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * OrdersServiceTest again with {@code DB_URL} set, against the real PostgreSQL: create, total,
- * embed, list, filter, the same answers from a database.
+ * health, the same answers from a database.
  */
 class OrdersServicePostgresIT extends OrdersServiceTest {
     @Override

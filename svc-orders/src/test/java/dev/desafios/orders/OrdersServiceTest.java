@@ -7,52 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
-import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The orders service against a fake users service: create, total, embed, list, filter. */
-class OrdersServiceTest {
-    private FakeUpstream users;
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start();
-        answerUser(1);
-        server = OrdersService.start(
-                withStore(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s")), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-        users.close();
-    }
-
-    /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
-    Map<String, String> withStore(Map<String, String> env) {
-        return env;
-    }
-
+/**
+ * The orders service against a fake users service: create (the user checked, the total
+ * computed), health, settings.
+ */
+class OrdersServiceTest extends OrdersServiceFixture {
     /** What {@code /health} checks: nothing in memory. */
     JsonObject healthChecks() {
         return new JsonObject();
@@ -147,104 +118,6 @@ class OrdersServiceTest {
     }
 
     @Test
-    void get_createdOrder_embedsUserFromUsers() {
-        JsonObject created = json(http.postJson("/orders", order(1)), 201);
-
-        HttpResponse<String> response = http.send(http.request("/orders/1").header("X-Request-Id", "get-trace"));
-
-        JsonObject order = json(response, 200);
-        JsonObject expected = Json.parse(created.toString()).asObject().add("user", userJson(1));
-        assertEquals(expected, order);
-        assertEquals(2, users.received().size());
-        assertEquals("/users/1", users.received().get(1).target());
-        assertEquals("get-trace", users.received().get(1).header("X-Request-Id"));
-    }
-
-    @Test
-    void get_userNoLongerInUsers_orderWithNullUser() {
-        json(http.postJson("/orders", order(1)), 201);
-        users.answer(FakeUpstream.json(404, "{}"));
-
-        JsonObject order = json(http.get("/orders/1"), 200);
-
-        assertTrue(order.get("user").isNull(), order.toString());
-        assertEquals("59.97", order.getString("total", null));
-    }
-
-    @Test
-    void get_unknownOrder_404WithoutCallingUsers() {
-        problem(http.get("/orders/1"), 404);
-        problem(http.get("/orders/999999999999999999"), 404);
-
-        assertEquals(0, users.received().size());
-    }
-
-    @Test
-    void get_nonNumericOrOversizedId_404() {
-        for (String path : new String[] {"/orders/abc", "/orders/1abc", "/orders/-1", "/orders/1.0",
-                "/orders/99999999999999999999", "/orders/1/user", "/orders/"}) {
-            problem(http.get(path), 404);
-        }
-        assertEquals(0, users.received().size());
-    }
-
-    @Test
-    void list_userIdFilter_onlyThatUsersOrdersWithoutEmbeddedUser() {
-        long first = create(1);
-        answerUser(2);
-        long second = create(2);
-        answerUser(1);
-        long third = create(1);
-
-        assertEquals(List.of(first, second, third), listedIds("/orders"));
-        assertEquals(List.of(first, third), listedIds("/orders?userId=1"));
-        assertEquals(List.of(second), listedIds("/orders?userId=2"));
-        assertEquals(List.of(), listedIds("/orders?userId=3"));
-        JsonObject item = json(http.get("/orders?userId=2"), 200).get("items").asArray().get(0).asObject();
-        assertEquals(7, item.size(), item.toString());
-        assertEquals(3, users.received().size(), "listing calls no users");
-    }
-
-    @Test
-    void list_limitAndOffset_pageOfOrders() {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(create(1));
-        }
-
-        assertEquals(new JsonObject().add("items", new JsonArray()).add("limit", 20).add("offset", 5),
-                json(http.get("/orders?offset=5"), 200));
-        assertEquals(ids.subList(1, 3), listedIds("/orders?limit=2&offset=1"));
-        assertEquals(ids.subList(4, 5), listedIds("/orders?userId=1&limit=100&offset=4"));
-        JsonObject page = json(http.get("/orders?limit=2&offset=1&userId=1"), 200);
-        assertEquals(2, page.getInt("limit", -1));
-        assertEquals(1, page.getInt("offset", -1));
-        assertEquals(3, page.size(), page.toString());
-    }
-
-    @Test
-    void list_badQuery_400() {
-        for (String query : new String[] {"userId=abc", "userId=", "userId=0", "userId=-1", "userId=1.5",
-                "userId=1e3", "userId=99999999999999999999", "limit=101", "limit=0", "limit=abc", "offset=-1",
-                "userId=abc&limit=5"}) {
-            problem(http.get("/orders?" + query), 400);
-        }
-    }
-
-    @Test
-    void orders_wrongMethod_405WithAllow() {
-        HttpResponse<String> delete = http.delete("/orders");
-        problem(delete, 405);
-        assertEquals("GET, HEAD, POST", delete.headers().firstValue("Allow").orElse(null));
-
-        HttpResponse<String> put = http.send(http.request("/orders/1").PUT(BodyPublishers.ofString(order(1)))
-                .header("Content-Type", "application/json"));
-        problem(put, 405);
-        assertEquals("GET, HEAD", put.headers().firstValue("Allow").orElse(null));
-        assertEquals(0, users.received().size());
-    }
-
-    @Test
     void health_usersDown_ordersStillUp() {
         users.close();
 
@@ -256,7 +129,7 @@ class OrdersServiceTest {
     void start_badUsersUrlOrTimeout_configErrorNamingIt() {
         for (var env : List.of(Map.of("USERS_URL", "users:8080"), Map.of("USERS_URL", "ftp://users"),
                 Map.of("USERS_TIMEOUT", "2"), Map.of("USERS_TIMEOUT", "0s"), Map.of("USERS_TIMEOUT", "soon"))) {
-            var e = assertThrows(Config.ConfigException.class, () -> OrdersService.start(env, true));
+            var e = assertThrows(Config.ConfigException.class, () -> OrdersService.start(TestServer.freePorts(env)));
 
             String name = env.keySet().iterator().next();
             assertTrue(e.getMessage().startsWith(name + "="), e.getMessage());
@@ -270,31 +143,5 @@ class OrdersServiceTest {
         assertEquals(expectedTotal, order.getString("total", null), unitPrice + " x " + quantity);
         JsonObject fetched = json(http.get("/orders/" + order.getLong("id", -1)), 200);
         assertEquals(order, fetched.remove("user"));
-    }
-
-    private void answerUser(long id) {
-        users.answer(FakeUpstream.json(200, userJson(id).toString()));
-    }
-
-    static JsonObject userJson(long id) {
-        return new JsonObject().add("id", id).add("name", "User " + id).add("email", "user" + id + "@example.org")
-                .add("createdAt", "2026-01-01T00:00:00Z");
-    }
-
-    static String order(long userId) {
-        return new JsonObject().add("userId", userId).add("item", "Notebook").add("quantity", 3)
-                .add("unitPrice", "19.99").toString();
-    }
-
-    private long create(long userId) {
-        return json(http.postJson("/orders", order(userId)), 201).getLong("id", -1);
-    }
-
-    private List<Long> listedIds(String path) {
-        List<Long> ids = new ArrayList<>();
-        for (JsonValue item : json(http.get(path), 200).get("items").asArray()) {
-            ids.add(item.asObject().getLong("id", -1));
-        }
-        return ids;
     }
 }

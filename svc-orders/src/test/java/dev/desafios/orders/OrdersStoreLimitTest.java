@@ -8,35 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MAX_ORDERS over HTTP: a full store answers 507 problems without calling users, and keeps what it stored. */
 class OrdersStoreLimitTest {
-    private FakeUpstream users;
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        users = FakeUpstream.start();
-        users.answer(FakeUpstream.json(200, OrdersServiceTest.userJson(1).toString()));
-        server = OrdersService.start(Map.of("USERS_URL", "http://127.0.0.1:" + users.port(),
-                "USERS_TIMEOUT", "1s", "MAX_ORDERS", "3"), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-        users.close();
-    }
+    private final FakeUpstream users = FakeUpstream.start()
+            .answer(FakeUpstream.json(200, OrdersServiceFixture.userJson(1).toString()));
+    @RegisterExtension
+    final TestServer orders = new TestServer(() -> OrdersService.start(TestServer.freePorts(Map.of(
+            "USERS_URL", "http://127.0.0.1:" + users.port(), "USERS_TIMEOUT", "1s", "MAX_ORDERS", "3"))))
+            .closing(users);
+    private final TestHttp http = orders.http();
 
     @Test
     void create_pastMaxOrders_507ProblemWithoutCallingUsersAndEveryOrderKept() {
@@ -61,7 +48,7 @@ class OrdersStoreLimitTest {
     void start_badMaxOrders_configErrorNamingIt() {
         for (String value : new String[] {"0", "-1", "abc", "99999999999"}) {
             var e = assertThrows(Config.ConfigException.class,
-                    () -> OrdersService.start(Map.of("MAX_ORDERS", value), true));
+                    () -> OrdersService.start(TestServer.freePorts(Map.of("MAX_ORDERS", value))));
 
             assertTrue(e.getMessage().startsWith("MAX_ORDERS="), e.getMessage());
         }

@@ -2,8 +2,8 @@ package dev.desafios.orders;
 
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
-import static dev.desafios.orders.OrdersServiceTest.order;
-import static dev.desafios.orders.OrdersServiceTest.userJson;
+import static dev.desafios.orders.OrdersServiceFixture.order;
+import static dev.desafios.orders.OrdersServiceFixture.userJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +11,7 @@ import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -171,7 +172,7 @@ class OrdersUsersFailureTest {
     }
 
     private void start(Map<String, String> env) {
-        server = OrdersService.start(env, true);
+        server = OrdersService.start(TestServer.freePorts(env));
         http = new TestHttp(server.port());
     }
 

@@ -16,10 +16,10 @@ public final class PollerService {
     }
 
     public static void main(String[] args) {
-        Services.run("svc-poller", () -> start(System.getenv(), false).stopOnSignal());
+        Services.run("svc-poller", () -> start(System.getenv()).stopOnSignal());
     }
 
-    static Server start(Map<String, String> env, boolean port0) {
+    static Server start(Map<String, String> env) {
         var config = new Config(env);
         config.requirePorts();
         var target = config.url("TARGET_URL", "http://api:8080/");
@@ -30,7 +30,7 @@ public final class PollerService {
         var poller = new Poller(calls, target, new Backoff(interval, maxBackoff, RandomGenerator.getDefault()));
         var router = new Router(config.maxBodyBytes())
                 .get("/health", new Health().check("loop", poller::isRunning)::handle);
-        Server server = Server.start(config, port0, router, poller);
+        Server server = Server.start(config, router, poller);
         poller.start();
         return server;
     }

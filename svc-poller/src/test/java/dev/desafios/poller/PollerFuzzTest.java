@@ -4,35 +4,27 @@ import static dev.desafios.common.testing.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.FakeUpstream;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared bad-input suite over the poller's only route, /health, while it keeps polling. */
 class PollerFuzzTest {
-    private FakeUpstream api;
-    private Server server;
-    private TestHttp http;
+    private final FakeUpstream api = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"));
+    @RegisterExtension
+    final TestServer poller = new TestServer(() -> PollerService.start(TestServer.freePorts(
+            Map.of("TARGET_URL", api.uri("/").toString(), "POLL_INTERVAL", "500ms")))).closing(api);
+    private final TestHttp http = poller.http();
     private BadInput fuzz;
 
     @BeforeEach
-    void start() {
-        api = FakeUpstream.start().answer(FakeUpstream.json(200, "{\"hostname\":\"api-1\"}"));
-        server = PollerService.start(Map.of("TARGET_URL", api.uri("/").toString(), "POLL_INTERVAL", "500ms"), true);
-        http = new TestHttp(server.port());
-        fuzz = new BadInput(server.port(), this::assertHealthy);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-        api.close();
+    void suite() {
+        fuzz = new BadInput(poller.port(), this::assertHealthy);
     }
 
     @Test

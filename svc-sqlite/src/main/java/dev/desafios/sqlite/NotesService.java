@@ -20,10 +20,10 @@ public final class NotesService {
         if (args.length > 0) {
             System.exit(NotesBackup.run(args[0], Path.of(new Config(System.getenv()).text("DB_PATH", DB_PATH))));
         }
-        Services.run("svc-sqlite", () -> start(System.getenv(), false).stopOnSignal());
+        Services.run("svc-sqlite", () -> start(System.getenv()).stopOnSignal());
     }
 
-    static Server start(Map<String, String> env, boolean port0) {
+    static Server start(Map<String, String> env) {
         var config = new Config(env);
         config.requirePorts();
         // The largest note must fit a page on its own: six bytes of JSON a character at worst.
@@ -37,6 +37,6 @@ public final class NotesService {
                 .get("/notes/{id}", handlers::find)
                 .delete("/notes/{id}", handlers::delete)
                 .get("/health", new Health().check("sqlite", notes::isWritable)::handle);
-        return Server.start(config, port0, router, notes);
+        return Server.start(config, router, notes);
     }
 }

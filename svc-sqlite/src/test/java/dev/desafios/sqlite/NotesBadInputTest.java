@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to POST /notes: always a 4xx problem, never a write, and the service stays healthy. */
@@ -23,21 +23,15 @@ class NotesBadInputTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer notes = new TestServer(() -> NotesService.start(TestServer.freePorts(
+            Map.of("DB_PATH", dir.resolve("notes.db").toString()))));
+    private final TestHttp http = notes.http();
     private JsonObject existing;
 
     @BeforeEach
-    void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
-        http = new TestHttp(server.port());
+    void writeOne() {
         existing = json(http.postJson("/notes", "{\"title\":\"existing\",\"body\":\"keep me\"}"), 201);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
     }
 
     @Test

@@ -4,14 +4,14 @@ import static dev.desafios.common.testing.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shared bad-input suite over every route of the notes service; the note written first always reads back. */
@@ -19,23 +19,17 @@ class NotesFuzzTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer notes = new TestServer(() -> NotesService.start(TestServer.freePorts(
+            Map.of("DB_PATH", dir.resolve("notes.db").toString()))));
+    private final TestHttp http = notes.http();
     private JsonObject existing;
     private BadInput fuzz;
 
     @BeforeEach
-    void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
-        http = new TestHttp(server.port());
+    void writeOne() {
         existing = json(http.postJson("/notes", "{\"title\":\"existing\",\"body\":\"keep me\"}"), 201);
-        fuzz = new BadInput(server.port(), this::assertNothingLost);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
+        fuzz = new BadInput(notes.port(), this::assertNothingLost);
     }
 
     @Test

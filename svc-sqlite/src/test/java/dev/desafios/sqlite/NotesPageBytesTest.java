@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A page is bounded in bytes as well as in count, and says where the next begins. */
@@ -28,21 +27,10 @@ class NotesPageBytesTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
-                "MAX_PAGE_BYTES", String.valueOf(MAX_PAGE_BYTES)), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer notes = new TestServer(() -> NotesService.start(TestServer.freePorts(Map.of(
+            "DB_PATH", dir.resolve("notes.db").toString(), "MAX_PAGE_BYTES", String.valueOf(MAX_PAGE_BYTES)))));
+    private final TestHttp http = notes.http();
 
     @Test
     void list_largestNotes_fewerPerPageWithinTheByteBoundAndNextOffsetToTheRest() {
@@ -91,8 +79,8 @@ class NotesPageBytesTest {
     @Test
     void start_pageBoundBelowTheLargestNote_refused() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.desafios.common.Config.ConfigException.class,
-                () -> NotesService.start(Map.of("DB_PATH", dir.resolve("other.db").toString(),
-                        "MAX_PAGE_BYTES", "1000"), true));
+                () -> NotesService.start(TestServer.freePorts(Map.of("DB_PATH", dir.resolve("other.db").toString(),
+                        "MAX_PAGE_BYTES", "1000"))));
 
         assertTrue(e.getMessage().startsWith("MAX_PAGE_BYTES="), e.getMessage());
     }

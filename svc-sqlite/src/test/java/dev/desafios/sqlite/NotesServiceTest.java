@@ -11,8 +11,8 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -22,9 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The notes service on a real SQLite file: create, read, list, delete, restart. */
@@ -32,19 +31,10 @@ class NotesServiceTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        startService();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer notes = new TestServer(() -> NotesService.start(TestServer.freePorts(
+            Map.of("DB_PATH", dir.resolve("notes.db").toString()))));
+    private final TestHttp http = notes.http();
 
     @Test
     void create_validNote_201WithLocationIdAndCreatedAt() {
@@ -202,9 +192,7 @@ class NotesServiceTest {
         assertEquals(204, http.delete("/notes/" + second).statusCode());
         JsonObject before = json(http.get("/notes/" + first), 200);
 
-        server.stop();
-        http.close();
-        startService();
+        notes.restart();
 
         assertEquals(before, json(http.get("/notes/" + first), 200));
         problem(http.get("/notes/" + second), 404);
@@ -215,7 +203,7 @@ class NotesServiceTest {
     @Test
     void start_portNotANumber_configErrorNamingPort() {
         var e = assertThrows(Config.ConfigException.class,
-                () -> NotesService.start(Map.of("PORT", "abc", "DB_PATH", dir.resolve("other.db").toString()), false));
+                () -> NotesService.start(Map.of("PORT", "abc", "DB_PATH", dir.resolve("other.db").toString())));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
@@ -225,14 +213,10 @@ class NotesServiceTest {
         String path = dir.resolve("missing").resolve("notes.db").toString();
 
         // A bad setting: Services.run prints its one line and exits 2, no stack trace.
-        var e = assertThrows(Config.ConfigException.class, () -> NotesService.start(Map.of("DB_PATH", path), true));
+        var e = assertThrows(Config.ConfigException.class,
+                () -> NotesService.start(TestServer.freePorts(Map.of("DB_PATH", path))));
 
         assertTrue(e.getMessage().contains(path), e.getMessage());
-    }
-
-    private void startService() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString()), true);
-        http = new TestHttp(server.port());
     }
 
     private long create(String title) {

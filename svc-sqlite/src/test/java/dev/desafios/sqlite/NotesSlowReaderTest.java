@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,9 +17,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,21 +34,10 @@ class NotesSlowReaderTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = NotesService.start(Map.of("DB_PATH", dir.resolve("notes.db").toString(),
-                "MAX_PAGE_BYTES", String.valueOf(16 * 1024 * 1024)), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer notes = new TestServer(() -> NotesService.start(TestServer.freePorts(Map.of(
+            "DB_PATH", dir.resolve("notes.db").toString(), "MAX_PAGE_BYTES", String.valueOf(16 * 1024 * 1024)))));
+    private final TestHttp http = notes.http();
 
     @Test
     void list_clientNeverReads_cutAfterTheResponseTimeBound() throws Exception {
@@ -60,7 +48,7 @@ class NotesSlowReaderTest {
 
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(2048);
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.connect(new InetSocketAddress("127.0.0.1", notes.port()));
             socket.getOutputStream().write("GET /notes?limit=100 HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             // Not reading is the point: the server's write blocks once the socket buffers are full.
             Thread.sleep((RESPONSE_TIME_BOUND_SECONDS + 3) * 1000L);

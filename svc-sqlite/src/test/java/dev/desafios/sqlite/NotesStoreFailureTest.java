@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -169,7 +170,7 @@ class NotesStoreFailureTest {
     private void start(Map<String, String> extra) {
         var env = new java.util.HashMap<>(extra);
         env.put("DB_PATH", dir.resolve("notes.db").toString());
-        server = NotesService.start(env, true);
+        server = NotesService.start(TestServer.freePorts(env));
         http = new TestHttp(server.port());
     }
 }

@@ -25,10 +25,10 @@ public final class UsersService {
     }
 
     public static void main(String[] args) {
-        Services.run("svc-users", () -> start(System.getenv(), false).stopOnSignal());
+        Services.run("svc-users", () -> start(System.getenv()).stopOnSignal());
     }
 
-    static Server start(Map<String, String> env, boolean port0) {
+    static Server start(Map<String, String> env) {
         var config = new Config(env);
         config.requirePorts();
         // Read in either mode, so that a bad value stops the service; the database needs no cap on rows.
@@ -47,7 +47,7 @@ public final class UsersService {
                 .get("/health", health::handle);
         store.addMetrics(router.metrics());
         try {
-            return Server.start(config, port0, router, store);
+            return Server.start(config, router, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;

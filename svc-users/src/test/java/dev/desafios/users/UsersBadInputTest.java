@@ -6,33 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input to POST /users: always a 4xx problem, nothing stored, and the service stays healthy. */
 class UsersBadInputTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer users = new TestServer(() -> UsersService.start(
+            TestServer.freePorts(withStore(Map.of("HOSTNAME", "users-test")))));
+    private final TestHttp http = users.http();
 
     /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
     Map<String, String> withStore(Map<String, String> env) {

@@ -4,33 +4,27 @@ import static dev.desafios.common.testing.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.eclipsesource.json.JsonObject;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.BadInput;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared bad-input suite over every route of the users service; the user created first always reads back. */
 class UsersFuzzTest {
-    private Server server;
-    private TestHttp http;
+    @RegisterExtension
+    final TestServer users = new TestServer(() -> UsersService.start(
+            TestServer.freePorts(withStore(Map.of("HOSTNAME", "users-test")))));
+    private final TestHttp http = users.http();
     private JsonObject existing;
     private BadInput fuzz;
 
     @BeforeEach
-    void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "users-test")), true);
-        http = new TestHttp(server.port());
+    void writeOne() {
         existing = json(http.postJson("/users", "{\"name\":\"Existing\",\"email\":\"existing@example.org\"}"), 201);
-        fuzz = new BadInput(server.port(), this::assertNothingLost);
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
+        fuzz = new BadInput(users.port(), this::assertNothingLost);
     }
 
     /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */

@@ -12,6 +12,7 @@ import dev.desafios.common.Server;
 import dev.desafios.common.testing.TcpProxy;
 import dev.desafios.common.testing.TestDatabase;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class UsersReplicasIT {
     }
 
     private TestHttp replica(Map<String, String> env) {
-        Server server = UsersService.start(env, true);
+        Server server = UsersService.start(TestServer.freePorts(env));
         servers.add(server);
         var http = new TestHttp(server.port());
         clients.add(http);

@@ -11,8 +11,8 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,28 +23,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The users service: seed, create, read, list, duplicates, and the replica header. */
 class UsersServiceTest {
     private static final String HOST = "users-test-1";
 
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = UsersService.start(withStore(Map.of("HOSTNAME", HOST)), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer users = new TestServer(() -> UsersService.start(
+            TestServer.freePorts(withStore(Map.of("HOSTNAME", HOST)))));
+    private final TestHttp http = users.http();
 
     /** The service's environment: in memory here; the *PostgresIT subclass runs the same tests on a database. */
     Map<String, String> withStore(Map<String, String> env) {
@@ -236,17 +225,15 @@ class UsersServiceTest {
 
     @Test
     void start_portNotANumber_configErrorNamingPort() {
-        var e = assertThrows(Config.ConfigException.class, () -> UsersService.start(Map.of("PORT", "abc"), false));
+        var e = assertThrows(Config.ConfigException.class, () -> UsersService.start(Map.of("PORT", "abc")));
 
         assertTrue(e.getMessage().startsWith("PORT="), e.getMessage());
     }
 
     @Test
     void start_hostnameWithControlCharacters_headerStaysSafe() {
-        server.stop();
-        http.close();
-        server = UsersService.start(withStore(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x")), true);
-        http = new TestHttp(server.port());
+        users.restart(() -> UsersService.start(
+                TestServer.freePorts(withStore(Map.of("HOSTNAME", "evil\r\nSet-Cookie: x")))));
 
         HttpResponse<String> response = http.get("/users/1");
 

@@ -9,30 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import dev.desafios.common.Config;
-import dev.desafios.common.Server;
 import dev.desafios.common.testing.TestHttp;
+import dev.desafios.common.testing.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MAX_USERS over HTTP: a full store answers 507 problems, keeps serving, and keeps what it stored. */
 class UsersStoreLimitTest {
-    private Server server;
-    private TestHttp http;
-
-    @BeforeEach
-    void start() {
-        server = UsersService.start(Map.of("MAX_USERS", "6"), true);
-        http = new TestHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-        http.close();
-    }
+    @RegisterExtension
+    final TestServer users = new TestServer(() -> UsersService.start(TestServer.freePorts(Map.of("MAX_USERS", "6"))));
+    private final TestHttp http = users.http();
 
     @Test
     void create_pastMaxUsers_507ProblemAndEveryUserKept() {
@@ -58,7 +46,7 @@ class UsersStoreLimitTest {
     void start_badMaxUsers_configErrorNamingIt() {
         for (String value : new String[] {"2", "0", "-1", "abc", "1e6", "99999999999"}) {
             var e = assertThrows(Config.ConfigException.class,
-                    () -> UsersService.start(Map.of("MAX_USERS", value), true));
+                    () -> UsersService.start(TestServer.freePorts(Map.of("MAX_USERS", value))));
 
             assertTrue(e.getMessage().startsWith("MAX_USERS="), e.getMessage());
         }

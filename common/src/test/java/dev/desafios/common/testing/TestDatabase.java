@@ -31,7 +31,8 @@ public record TestDatabase(String url, String user, String passwordFile) {
             The integration tests (*IT) need a real PostgreSQL; not set: %s.
             cli-scripts/test-all.sh starts it (cli-scripts/test-stores.sh) and exports these variables.
             By hand: source cli-scripts/build-images.sh; source cli-scripts/test-stores.sh; test_stores_up
-            (as root; test_stores_forget removes it), or see svc-api's TestStores for a docker run.""";
+            (as root; test_stores_forget removes it), or see svc-api's TestStores for a docker run;
+            then ./mvnw verify (the *IT run in its integration-test phase; ./mvnw test leaves them out).""";
 
     /** The server named by the environment; fails the calling test when any variable is missing. */
     public static TestDatabase fromEnvironment() {

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /** A real HTTP client for a server under test on 127.0.0.1, never through a proxy, with JSON assertions. */
 public final class TestHttp implements AutoCloseable {
@@ -26,15 +27,21 @@ public final class TestHttp implements AutoCloseable {
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(TIMEOUT)
             .build();
-    private final URI base;
+    private final IntSupplier port;
 
     /** A client for the server listening on this port of 127.0.0.1. */
     public TestHttp(int port) {
-        this.base = URI.create("http://127.0.0.1:" + port);
+        this(() -> port);
+    }
+
+    /** A client for a server on 127.0.0.1 whose port is read at each request (one that a {@link TestServer} starts). */
+    public TestHttp(IntSupplier port) {
+        this.port = port;
     }
 
     /** A request builder for a path (with its query) on the server, with a timeout. */
     public HttpRequest.Builder request(String pathAndQuery) {
+        URI base = URI.create("http://127.0.0.1:" + port.getAsInt());
         return HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(TIMEOUT);
     }
 
