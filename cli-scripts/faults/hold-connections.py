@@ -4,12 +4,18 @@
 all at once. Each has sent part of a request line and then nothing; or, with
 POST:PATH, a whole POST head for PATH that declares a 64 KiB JSON body and all
 of that body but its last byte; or, with GET:PATH, a GET of PATH whose answer
-it never reads (a receive buffer of 2 KiB).
-Usage: hold-connections.py COUNT HOST PORT READY STOP [POST:PATH|GET:PATH]"""
+it never reads (a receive buffer of 2 KiB); or, with PIPE:PATH, 150 GETs of
+PATH sent at once on each connection, whose answers it never reads.
+Usage: hold-connections.py COUNT HOST PORT READY STOP [POST:PATH|GET:PATH|PIPE:PATH]"""
 import os
+import resource
 import socket
 import sys
 import time
+
+# As many sockets as this process may open: a flood needs thousands.
+_, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 count, host, port, ready, stop = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 mode, _, path = (sys.argv[6] if len(sys.argv) > 6 else "").partition(":")
@@ -20,14 +26,17 @@ if mode == "POST":
             f"Content-Length: {size}\r\n\r\n").encode() + body
 elif mode == "GET":
     sent = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+elif mode == "PIPE":
+    sent = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode() * 150
 else:
     sent = b"GET /api/users/1 HT"
 held = []
 for _ in range(count):
     try:
         s = socket.socket()
-        if mode == "GET":
+        if mode in ("GET", "PIPE"):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        if mode == "GET":
             time.sleep(0.05)   # one after another: each answer is built before the next asks
         s.settimeout(5)
         s.connect((host, port))

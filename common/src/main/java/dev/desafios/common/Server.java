@@ -28,7 +28,8 @@ public final class Server implements AutoCloseable {
     /**
      * What a connection holds at most: the JDK's read buffers (8 KiB twice) and write buffers
      * (8 KiB, and 16 KiB once an answer was written, see Router's slices), and an exchange's own
-     * objects while its answer waits for a client that does not read it.
+     * objects while its answer waits for a client that does not read it. At 32 KiB (a cap of
+     * about 2 400) connections that never read their answers still ran the gateway's heap out.
      */
     private static final long CONNECTION_BYTES = 48 * 1024;
     /**
