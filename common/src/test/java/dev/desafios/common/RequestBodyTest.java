@@ -3,12 +3,16 @@ package dev.desafios.common;
 import static dev.desafios.common.testing.TestHttp.json;
 import static dev.desafios.common.testing.TestHttp.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.desafios.common.testing.BadInput;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Request bodies through a real server: the size limit, declared or chunked. */
@@ -50,6 +54,25 @@ class RequestBodyTest extends RequestBodyFixture {
         HttpResponse<String> response = http.post("/things", "application/json", chunked);
 
         problem(response, 413);
+        assertNothingAcceptedAndStillServing();
+    }
+
+    /** Where a broken chunked body ends is unknown: what follows it must not be read as a request. */
+    @Test
+    void body_brokenChunkedThenARequest_one400AndTheConnectionClosed() throws Exception {
+        String request = "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nXGET /things HTTP/1.1\r\nHost: x\r\n\r\n";
+        String answered;
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            // Read to the end: the server closes after its one answer.
+            answered = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+
+        assertTrue(answered.startsWith("HTTP/1.1 400 "), answered);
+        assertTrue(answered.toLowerCase(Locale.ROOT).contains("connection: close"), answered);
+        assertEquals(1, answered.split("HTTP/1.1 ", -1).length - 1, answered);
         assertNothingAcceptedAndStillServing();
     }
 
