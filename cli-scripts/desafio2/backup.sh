@@ -20,6 +20,7 @@ main() {
   local file=$1
   docker volume inspect "$D2_VOLUME" >/dev/null 2>&1 || die "there is no volume $D2_VOLUME: run up.sh first"
   say "Backing up the notes on the volume $D2_VOLUME to $file"
+  note "its standard output is the copy: > $file"
   # Written beside FILE first, so a failed backup never leaves half a file under its name.
   notes_command backup >"$file.partial" || { rm -f "$file.partial"; die "the backup failed: $file was not written"; }
   mv "$file.partial" "$file"
