@@ -102,7 +102,8 @@ setup_all() {
   setup_state_dir
   setup_engine
   setup_base_images
-  local done_="Set-up: Docker engine $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering, base images ready"
+  local done_
+  done_="Set-up: Docker engine $(docker version -f '{{.Server.Version}}' 2>/dev/null) answering, base images ready"
   [[ ${VERBOSE:-0} == 1 ]] || done_+=" (VERBOSE=1 shows each step)"
   say "$done_"
 }

@@ -38,8 +38,7 @@ declare -A PAGES=(
   [4]="$D4_PORT /users $D4_ORDERS_PORT /orders desafio4-users desafio4-orders"
   [5]="$D5_PORT /api/users $D5_PORT /api/orders desafio5-gateway desafio5-users desafio5-orders"
 )
-# HELD: below the connections a 256 MiB service accepts (docs/limits.md).
-HELD=1200 FLOOD=6000 READERS=40 PAGE_READERS=64 READING_CLIENTS=300
+HELD=1200 FLOOD=6000 READERS=40 PAGE_READERS=64 READING_CLIENTS=300 # HELD: under the connection cap (docs/limits.md)
 NOTE_IDS=()
 
 # A valid body for the POST route, unique per call.
@@ -93,6 +92,7 @@ flood_survived() {
   sleep 5
   touch "$stop" && wait "$pid"
   note "$(<"$ready") of $FLOOD connections sent their requests; $CONTAINER: $(harm_state "$CONTAINER")"
+  # shellcheck disable=SC2016 # expanded by eval, at each try
   retry 60 0.5 eval 'http GET "$BASE$HEALTH" && status_is 200'
 }
 
