@@ -25,7 +25,7 @@ api_answers() {
 # Docker's own DNS server (127.0.0.11), to the API's address on that network.
 docker_dns_resolves() {
   local address name answer
-  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio1-net").IPAddress}}' desafio1-api)
+  address=$(container_ip desafio1-api desafio1-net)
   for name in api desafio1-api; do
     answer=$(lookup desafio1-net "$name") || return 1
     [[ $answer == *"127.0.0.11"* && $answer == *"Address: $address"* ]] || return 1
@@ -37,7 +37,7 @@ docker_dns_resolves() {
 # resolver (whatever it may answer for a bare api, never the API's address).
 default_bridge_does_not() {
   local address answer
-  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio1-net").IPAddress}}' desafio1-api)
+  address=$(container_ip desafio1-api desafio1-net)
   answer=$(lookup bridge api) || true
   [[ $answer != *"127.0.0.11"* && $answer != *"Address: $address"* ]]
 }

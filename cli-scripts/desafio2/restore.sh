@@ -17,8 +17,7 @@ STOPPED=()
 start_again() {
   ((${#STOPPED[@]} == 0)) && return 0
   dkq start "${STOPPED[@]}"
-  local name
-  for name in "${STOPPED[@]}"; do wait_healthy "$name"; done
+  wait_healthy "${STOPPED[@]}"
 }
 
 main() {

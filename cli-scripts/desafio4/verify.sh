@@ -79,7 +79,7 @@ fails_fast_without_users() {
 # (the default bridge) neither its name resolves to it nor its address answers.
 found_on_its_network_only() {
   local address
-  address=$(docker inspect -f '{{(index .NetworkSettings.Networks "desafio4-net").IPAddress}}' desafio4-users)
+  address=$(container_ip desafio4-users desafio4-net)
   [[ $(lookup desafio4-net users) == *"Address: $address"* ]] || return 1
   probe_from desafio4-net timeout 3 wget -q -O /dev/null http://users:8080/health >/dev/null || return 1
   [[ $(lookup bridge users || true) != *"Address: $address"* ]] || return 1

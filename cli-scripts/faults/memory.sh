@@ -89,7 +89,7 @@ flood_survived() {
   python3 "$CLI_DIR/faults/hold-connections.py" "$FLOOD" "$BIND_ADDRESS" "$PORT" "$ready" "$stop" "PIPE:$HEALTH" &
   pid=$!
   retry 480 0.25 test -s "$ready" || { kill "$pid"; return 1; }
-  sleep 5
+  sleep 5 # the fault itself: the flood is held open for 5 s, then closed at once
   touch "$stop" && wait "$pid"
   note "$(<"$ready") of $FLOOD connections sent their requests; $CONTAINER: $(harm_state "$CONTAINER")"
   # shellcheck disable=SC2016 # expanded by eval, at each try
