@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Challenge 4's store checks, sourced by verify.sh. They run on copies of the
-# users and orders containers (same image, same memory, CPU and pids limits and
-# flags as up.sh's, each published on a free loopback port, removed after):
-# first with a small maximum, raced by parallel POSTs; then with the services'
-# default maximum, filled with the largest entries a client can send. Copies,
-# so that verify leaves the challenge's own stores as it found them and can
-# run again. Leaves nothing behind (stores_cleanup). The parallel POSTs are in
-# stores-posts.sh, sourced below.
+# Challenge 4's checks that write, sourced by verify.sh. They run on verify's
+# own pair: copies of the users and orders containers (same image, same
+# memory, CPU and pids limits and flags as up.sh's, each published on a free
+# loopback port) on a network of their own, desafio4-verify-net, where they
+# carry the same aliases, users and orders: the copy of orders finds the copy
+# of users by the name up.sh's orders uses, and the challenge's own containers
+# never see them. So verify leaves the learner's stores as it found them (it
+# only reads them, and sends them requests they refuse) and can run again.
+# On the pair: an order embedding its user, orders failing fast with users
+# stopped; then a small maximum raced by parallel POSTs; then the services'
+# default maximum filled with the largest entries a client can send. Leaves
+# nothing behind (stores_cleanup). The parallel POSTs are in stores-posts.sh,
+# sourced below.
 
 STORE_USERS=desafio4-users-copy
 STORE_ORDERS=desafio4-orders-copy
+STORE_NETWORK=desafio4-verify-net
 # The services' defaults: UsersService.DEFAULT_MAX_USERS, OrdersService.DEFAULT_MAX_ORDERS.
 DEFAULT_MAX_USERS=10000
 DEFAULT_MAX_ORDERS=10000
@@ -22,25 +28,58 @@ source "$(dirname "${BASH_SOURCE[0]}")/stores-posts.sh"
 
 stores_cleanup() {
   remove_containers "$STORE_ORDERS" "$STORE_USERS"
+  remove_networks "$STORE_NETWORK"
   [[ -z $STORE_TMP ]] || rm -rf "$STORE_TMP"
 }
 
-# Starts both copies afresh, with the given maxima (empty: the default):
-# `store_copies MAX_USERS MAX_ORDERS`. The orders copy checks its users against
-# the challenge's own users (reads only), so that both copies can fill at once.
+# Starts both copies afresh on verify's network, with the given maxima (empty:
+# the default): `store_copies MAX_USERS MAX_ORDERS`.
 store_copies() {
   local -a users_env=() orders_env=()
   [[ -n $STORE_TMP ]] || STORE_TMP=$(mktemp -d)
   [[ -z $1 ]] || users_env=(--env "MAX_USERS=$1")
   [[ -z $2 ]] || orders_env=(--env "MAX_ORDERS=$2")
   remove_containers "$STORE_ORDERS" "$STORE_USERS"
-  run_service "$STORE_USERS" "$IMAGE_PREFIX/svc-users" --network desafio4-net \
+  ensure_network "$STORE_NETWORK"
+  run_service "$STORE_USERS" "$IMAGE_PREFIX/svc-users" --network "$STORE_NETWORK" --network-alias users \
     --publish 127.0.0.1::8080 "${users_env[@]}"
-  run_service "$STORE_ORDERS" "$IMAGE_PREFIX/svc-orders" --network desafio4-net \
+  run_service "$STORE_ORDERS" "$IMAGE_PREFIX/svc-orders" --network "$STORE_NETWORK" --network-alias orders \
     --publish 127.0.0.1::8080 --env USERS_URL=http://users:8080 "${orders_env[@]}"
   wait_healthy "$STORE_USERS" "$STORE_ORDERS" || return 1
   USERS_COPY="http://$(docker port "$STORE_USERS" 8080/tcp | head -n 1)"
   ORDERS_COPY="http://$(docker port "$STORE_ORDERS" 8080/tcp | head -n 1)"
+}
+
+# On verify's pair: an order for user 1 is created, and orders embeds the user
+# it fetched from http://users:8080 (the copy of users, by the same alias).
+order_created() {
+  post_json "$ORDERS_COPY/orders" '{"userId":1,"item":"keyboard","quantity":3,"unitPrice":"19.99"}'
+  status_is 201 && body_has '"total":"59.97"' && header_has 'location: /orders/' || return 1
+  ORDER_ID=$(json_number "$HTTP_BODY" id)
+}
+
+user_embedded() {
+  http GET "$ORDERS_COPY/orders/$ORDER_ID" -H "X-Request-Id: $RUN_ID-pair"
+  status_is 200 && body_has '"user":{' && body_has '"id":1' && logs_have "$STORE_USERS" "\"requestId\":\"$RUN_ID-pair\""
+}
+
+# The alias users names another container on each network: on verify's, the copy.
+alias_per_network() {
+  local own copy found
+  own=$(container_ip desafio4-users desafio4-net) copy=$(container_ip "$STORE_USERS" "$STORE_NETWORK")
+  found=$(lookup "$STORE_NETWORK" users) || return 1
+  note "users on desafio4-net: $own; on $STORE_NETWORK: $copy; found there: $(grep -o 'Address: [0-9.]*$' <<<"$found" | xargs)"
+  [[ $found == *"Address: $copy"* && $found != *"Address: $own"* ]]
+}
+
+# With the copy of users stopped, the copy of orders answers a 502/503/504
+# problem within a second.
+fails_fast_without_users() {
+  local outcome=0
+  dkq stop "$STORE_USERS"
+  problem_within_a_second GET "$ORDERS_COPY/orders/$ORDER_ID" '50[234]' || outcome=1
+  dkq start "$STORE_USERS"
+  return "$outcome"
 }
 
 # Every id a list holds, one per line, in pages of 100 (one curl, one
