@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The stores, hardened: PostgreSQL's and Redis's health checks, the stores'
 # and the services' uids, the stores' run flags, a PostgreSQL container and
-# Redis's config file. Sourced by lib.sh, once, under its load-once guard (its
+# Redis's config file; psql in a PostgreSQL container, and what a verify run
+# wrote removed with it. Sourced by lib.sh, once, under its load-once guard (its
 # constants are readonly), after containers-lib.sh (the flags build on
 # HARDENED): source lib.sh, not this file. It defines functions and constants
 # and runs nothing.
@@ -48,4 +49,21 @@ run_postgres() {
 # `redis_config PASSWORD | write_secret FILE UID`.
 redis_config() {
   printf 'bind 0.0.0.0\nport 6379\nrequirepass %s\nappendonly yes\nappendfsync everysec\ndir /data\n' "$1"
+}
+
+# SQL run by psql inside a PostgreSQL container, as the database's owner, with
+# :'run' standing for $RUN_ID: `db_sql CONTAINER SQL`.
+db_sql() { docker exec -i "$1" psql -U app -d app -qAt -v ON_ERROR_STOP=1 -v "run=$RUN_ID" <<<"$2"; }
+
+# Removes what a verify run wrote through the API, which has no DELETE on
+# purpose (no client may remove what others stored): the orders whose item ends
+# with " $RUN_ID", the users whose email is "...$RUN_ID@example.com", asked of
+# each database from inside its container. Prints how many of each went:
+# `forget_run USERS_DB ORDERS_DB [SQL_FUNCTION]` (db_sql's arguments; the
+# function, db_sql unless given, runs the SQL in each).
+forget_run() {
+  local sql=${3:-db_sql} count='RETURNING 1) SELECT count(*) FROM gone'
+  printf '%s orders, %s users' \
+    "$("$sql" "$2" "WITH gone AS (DELETE FROM orders WHERE item LIKE '% ' || :'run' $count")" \
+    "$("$sql" "$1" "WITH gone AS (DELETE FROM users WHERE email LIKE '%' || :'run' || '@example.com' $count")"
 }

@@ -33,7 +33,7 @@ replicas_agree() {
 orders_accepted() {
   local i
   for i in 1 2 3; do
-    post_json "$GW/api/orders" "{\"userId\":$D5_USER_ID,\"item\":\"item $i\",\"quantity\":$i,\"unitPrice\":\"2.50\"}"
+    post_json "$GW/api/orders" "{\"userId\":$D5_USER_ID,\"item\":\"item $i $RUN_ID\",\"quantity\":$i,\"unitPrice\":\"2.50\"}"
     status_is 201 || { note "order $i: $HTTP_STATUS $HTTP_BODY"; return 1; }
   done
   D5_ORDERS=3
@@ -67,6 +67,22 @@ EOT
   got=$(URL_TO_PROBE=http://db:5432/ probe_exit docker exec desafio5-gateway)
   note "desafio5-gateway -> db (by name): exit $got (want 3: no such name)"
   [[ $got == 3 ]] && return "$outcome"
+}
+
+# How many users and orders the two databases hold.
+row_counts() {
+  printf 'users %s, orders %s' "$(db_sql desafio5-users-db 'SELECT count(*) FROM users')" \
+    "$(db_sql desafio5-orders-db 'SELECT count(*) FROM orders')"
+}
+
+forget_verify_data() { forget_run desafio5-users-db desafio5-orders-db; }
+
+# What verify wrote is gone, and both databases hold as many users and orders
+# as when it started: `data_as_found COUNTS_AT_START`.
+data_as_found() {
+  note "removed what verify wrote: $(forget_verify_data)"
+  note "at the start: $1; now: $(row_counts)"
+  [[ $(row_counts) == "$1" ]]
 }
 
 # down.sh (volumes kept), then up.sh with as many replicas: the user and its orders are back.

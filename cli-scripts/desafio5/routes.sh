@@ -9,7 +9,7 @@ routes_work() {
   http GET "$GW/api/users"; status_is 200 && body_has '"items":[' || return 1
   http GET "$GW/api/users/1"; status_is 200 && body_has '"id":1' || return 1
   post_json "$GW/api/users" "{\"name\":\"Verify $RUN_ID\",\"email\":\"$RUN_ID@example.com\"}"; status_is 201 || return 1
-  post_json "$GW/api/orders" '{"userId":1,"item":"mouse","quantity":2,"unitPrice":"10.50"}'
+  post_json "$GW/api/orders" "{\"userId\":1,\"item\":\"mouse $RUN_ID\",\"quantity\":2,\"unitPrice\":\"10.50\"}"
   status_is 201 && body_has '"total":"21.00"' || return 1
   http GET "$GW/api/orders/$(json_number "$HTTP_BODY" id)"; status_is 200 && body_has '"user":{' || return 1
   http GET "$GW/api/orders?userId=1"; status_is 200 && body_has '"items":['

@@ -70,7 +70,11 @@ all_get_succeed() {
 }
 
 main() {
+  local found replicas
   say "Challenge 5: verifying"
+  found=$(row_counts) || die "cannot count the users and orders in desafio5-users-db and desafio5-orders-db"
+  replicas=$(users_replicas --all | grep -c .)
+  trap 'forget_verify_data >/dev/null 2>&1 || true' EXIT
   check "every route answers through the gateway" routes_work
   check "GET /api/users/1/orders aggregates the user and the orders" aggregate_works
   check "the request id reached the gateway, orders and users (in their logs)" request_id_propagated
@@ -98,8 +102,8 @@ main() {
   RATE_LIMIT=$LOW_RATE RATE_BURST=$LOW_BURST USERS_REPLICAS=$(users_replicas --all | grep -c .) \
     "$CLI_DIR/desafio5/up.sh" >/dev/null
   check "past the burst, 429 problems with Retry-After; /health answers; served again once it refills" rate_limit_holds
-  say "The gateway recreated with its default limit"
-  USERS_REPLICAS=$(users_replicas --all | grep -c .) "$CLI_DIR/desafio5/up.sh" >/dev/null
+  say "The gateway recreated with its default limit, and as many users replicas as verify found"
+  USERS_REPLICAS=$replicas "$CLI_DIR/desafio5/up.sh" >/dev/null
   if [[ $GATEWAY_TLS == 1 ]]; then
     check "HTTPS: curl trusts the gateway through the project's CA alone" tls_serves
     check "the plain port answers 308 to the same URL over https; its /health answers" tls_plain_redirects
@@ -114,6 +118,7 @@ main() {
     check "Prometheus counts the gateway's requests just sent, and their rate" prometheus_counts_traffic
     check "Prometheus refuses a query past its bounds and keeps running" prometheus_bounds_queries
   fi
+  check "the users and orders verify created are removed: both databases hold as many as it found" data_as_found "$found"
   checks_done "Challenge 5"
 }
 

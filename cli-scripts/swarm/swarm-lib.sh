@@ -95,11 +95,17 @@ node_engine() {
 
 # docker on the engine of the node that runs a task: `on_task_node TASK_ID ps ...`.
 on_task_node() {
-  local node engine
-  node=$(docker inspect --type task -f '{{.NodeID}}' "$1") || return 1
-  engine=$(node_engine "$(docker node inspect -f '{{.Description.Hostname}}' "$node")")
+  local engine
+  engine=$(task_engine "$1") || return 1
   shift
   DOCKER_HOST=$engine docker "$@"
+}
+
+# The engine of the node that runs a task.
+task_engine() {
+  local node
+  node=$(docker inspect --type task -f '{{.NodeID}}' "$1") || return 1
+  node_engine "$(docker node inspect -f '{{.Description.Hostname}}' "$node")"
 }
 
 # The container of a running task, on whichever node runs it.

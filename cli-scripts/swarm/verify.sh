@@ -6,7 +6,7 @@
 # docker kill is replaced, a rolling update of users to a rebuilt image
 # completes, and an update whose tasks cannot start is rolled back by swarm
 # itself; a user and its orders created through the gateway are read back by
-# every replica (each service has its own database); challenge 3's counts survive a restart of its database service and
+# every replica (each service has its own database), then removed; challenge 3's counts survive a restart of its database service and
 # of its cache service, and the API serves again with no action on it.
 # Leaves users on the rebuilt image (down.sh removes it).
 set -Eeuo pipefail
@@ -31,11 +31,13 @@ GETS_BEFORE_RESTART=10
 # A deliberate wait, the point of the checks: the load runs this long before
 # each fault and after the service has converged again.
 LOAD_MARGIN_SECONDS=2
+RUN_ID="verify-$$-$RANDOM"
 
 finish() {
   local pid
   for pid in "${FAULTS_JOBS[@]}"; do kill "$pid" 2>/dev/null || true; done
   [[ -z $FAULTS_WORK ]] || rm -rf "$FAULTS_WORK"
+  forget_run swarm-users-db swarm-orders-db service_sql >/dev/null 2>&1 || true
 }
 
 all_converged() {
@@ -63,11 +65,11 @@ routes_work() {
 # users replica, and orders for it by every orders replica (ten reads each).
 replicas_share_state() {
   local user order i served=''
-  post_json "$GW/api/users" "{\"name\":\"Swarm Verify\",\"email\":\"swarm-$(date +%s%N)@example.com\"}"
+  post_json "$GW/api/users" "{\"name\":\"Swarm Verify\",\"email\":\"swarm-$RUN_ID@example.com\"}"
   status_is 201 || return 1
   user=$(json_number "$HTTP_BODY" id)
   for i in 1 2 3 4; do
-    post_json "$GW/api/orders" "{\"userId\":$user,\"item\":\"keyboard\",\"quantity\":3,\"unitPrice\":\"20.00\"}"
+    post_json "$GW/api/orders" "{\"userId\":$user,\"item\":\"keyboard $RUN_ID\",\"quantity\":3,\"unitPrice\":\"20.00\"}"
     status_is 201 && body_has '"total":"60.00"' || { err "order $i for user $user: $HTTP_STATUS"; return 1; }
     order=$(json_number "$HTTP_BODY" id)
   done
@@ -76,7 +78,7 @@ replicas_share_state() {
     served+=$(grep -i '^x-served-by:' <<<"$HTTP_HEADERS" | tr -d '\r' | awk '{print $2}')$'\n'
     http GET "$GW/api/orders/$order"; status_is 200 || { err "read $i of order $order: $HTTP_STATUS"; return 1; }
     http GET "$GW/api/users/$user/orders"
-    status_is 200 && [[ $(grep -o '"item":"keyboard"' <<<"$HTTP_BODY" | wc -l) == 4 ]] ||
+    status_is 200 && [[ $(grep -o "\"item\":\"keyboard $RUN_ID\"" <<<"$HTTP_BODY" | wc -l) == 4 ]] ||
       { err "read $i of user $user's orders: $HTTP_STATUS, not its 4 orders"; return 1; }
   done
   served=$(grep . <<<"$served" | sort -u)
@@ -103,6 +105,22 @@ store_restart_keeps_counts() {
 }
 visits_answer() { http GET "$API/visits"; status_is 200; }
 
+# psql in a database service's running task, on its node: db_sql's, there.
+service_sql() {
+  local task
+  task=$(running_tasks "$1" | head -n 1)
+  [[ -n $task ]] || return 1
+  DOCKER_HOST=$(task_engine "$task") db_sql "$(task_container "$task")" "$2"
+}
+
+# What replicas_share_state wrote through the gateway is removed: 4 orders, 1 user.
+run_forgotten() {
+  local gone
+  gone=$(forget_run swarm-users-db swarm-orders-db service_sql) || return 1
+  note "removed: $gone"
+  [[ $gone == "4 orders, 1 users" ]]
+}
+
 main() {
   trap finish EXIT
   FAULTS_WORK=$(mktemp -d)
@@ -113,6 +131,7 @@ main() {
   check "every route answers through the gateway, and the API with its stores" routes_work
   check "answers through the gateway come from several users replicas" served_by_several "$GW/api/users/1" 30
   check "users and orders replicas share their data (a database per service)" replicas_share_state
+  check "the user and orders verify created are removed from both databases" run_forgotten
   kill_one_task
   rolling_update
   failed_update_rolls_back
