@@ -35,7 +35,7 @@ final class NotesBackup {
     static int run(String command, Path database) {
         try {
             switch (command) {
-                case "backup" -> System.err.println("backed up " + backup(database, System.out) + " notes from " + database);
+                case "backup" -> System.err.println("notes backed up: " + backup(database, System.out) + ", from " + database);
                 case "restore" -> System.err.println("restored " + restore(System.in, database) + " notes into " + database);
                 case "check" -> System.err.println(database + ": integrity_check ok, " + checked(database) + " notes");
                 default -> {
