@@ -4,6 +4,8 @@
 # single-row insert as the API's, from a client container with the API's
 # limits and hardening, its rate and the CPU per transaction of both sides.
 
+PGBENCH=desafio3-pgbench
+
 # pgbench as a client like the API: a container on the challenge's network
 # with the limits and hardening run_container gives the API (--cpus 1
 # --memory 256m, read-only, no capabilities, no new privileges, pids limit),
