@@ -73,6 +73,14 @@ bench_cpu_of() {
   for name in "$@"; do bench_cpu_ns "$(docker inspect -f '{{.Id}}' "$name")"; done | paste -sd' '
 }
 
+# Busy CPU time of the whole machine so far, in ns (/proc/stat's first line:
+# user, nice, system, irq and softirq; not idle, iowait or the steal of other
+# guests). Beside the containers' own, it shows what their traffic costs the
+# kernel and the engine (the bridge, Docker's log pipeline) outside them.
+bench_machine_ns() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { printf "%.0f\n", ($2 + $3 + $4 + $7 + $8) * 1e9 / hz; exit }' /proc/stat
+}
+
 # CPU microseconds per operation: `bench_per_op NS_BEFORE NS_AFTER OPERATIONS`.
 bench_per_op() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / 1000 / n : 0) }'; }
 

@@ -36,16 +36,18 @@ client_up() {
 # One measured load of GET / (REQUESTS of them), from WHERE (load's first
 # argument), after settle_database. Prints "req/s p50 p99 2xx counter_delta
 # rows_delta" and the CPU per request of the API, the database, Redis and the
-# client container (- when the client is the host); dies unless 2xx answers,
+# client container (- when the client is the host), then of the whole machine
+# (the load tool, every container, the kernel and the engine); dies unless 2xx answers,
 # the counter and the rows moved by exactly REQUESTS.
 api_run() {
   local where=$1 requests=$2 before after out cpu_before cpu_after names=(desafio3-api desafio3-db desafio3-cache)
   [[ $where == beside ]] && names+=("$AB")
   settle_database
   before=$(counts)
-  cpu_before=$(bench_cpu_of "${names[@]}")
+  local machine_before machine_after
+  cpu_before=$(bench_cpu_of "${names[@]}") machine_before=$(bench_machine_ns)
   out=$(load "$where" "$requests")
-  cpu_after=$(bench_cpu_of "${names[@]}")
+  cpu_after=$(bench_cpu_of "${names[@]}") machine_after=$(bench_machine_ns)
   after=$(counts)
   # 2xx: the complete requests but the non-2xx and the failed ones. ab also counts as failed
   # an answer whose length differs from the first one's ("Length"): each answer carries its
@@ -62,6 +64,7 @@ api_run() {
   local i
   for i in "${!names[@]}"; do cpu+=("$(bench_per_op "${b[i]}" "${a[i]}" "$ok")"); done
   ((${#cpu[@]} == 4)) || cpu+=(-)
+  cpu+=("$(bench_per_op "$machine_before" "$machine_after" "$ok")")
   printf '%s %s %s %s %s %s %s\n' "$(awk '/^Requests per second/ { printf "%.0f", $4 }' <<<"$out")" \
     "$(awk '$1 == "50%" { print $2 }' <<<"$out")" "$(awk '$1 == "99%" { print $2 }' <<<"$out")" \
     "$ok" "$d_visits" "$d_rows" "${cpu[*]}"

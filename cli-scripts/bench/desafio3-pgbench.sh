@@ -25,17 +25,18 @@ pgbench_rate() {
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'CREATE TABLE IF NOT EXISTS bench_accesses (LIKE accesses INCLUDING ALL)' >&2
   local before after
   settle_database
-  before=$(bench_cpu_of "$PGBENCH" desafio3-db)
+  local machine_before machine_after
+  before=$(bench_cpu_of "$PGBENCH" desafio3-db) machine_before=$(bench_machine_ns)
   local bench=(exec "$PGBENCH" pgbench -h db -U app -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f /bench/insert.sql app)
   show docker "${bench[@]}" >&2
   docker "${bench[@]}" >"$work/out"
-  after=$(bench_cpu_of "$PGBENCH" desafio3-db)
+  after=$(bench_cpu_of "$PGBENCH" desafio3-db) machine_after=$(bench_machine_ns)
   docker exec "$PGBENCH" psql -h db -U app -d app -qc 'DROP TABLE bench_accesses' >&2
   remove_containers "$PGBENCH" >&2
   local tps done_
   tps=$(grep -o 'tps = [0-9.]*' "$work/out" | head -n 1 | cut -d' ' -f3)
   done_=$(awk '/number of transactions actually processed/ { split($NF, a, "/"); print a[1] }' "$work/out")
   rm -rf "$work"
-  printf '%s %s %s %s\n' "$tps" "$done_" "$(bench_per_op "${before% *}" "${after% *}" "$done_")" \
-    "$(bench_per_op "${before#* }" "${after#* }" "$done_")"
+  printf '%s %s %s %s %s\n' "$tps" "$done_" "$(bench_per_op "${before% *}" "${after% *}" "$done_")" \
+    "$(bench_per_op "${before#* }" "${after#* }" "$done_")" "$(bench_per_op "$machine_before" "$machine_after" "$done_")"
 }

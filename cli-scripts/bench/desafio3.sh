@@ -46,32 +46,34 @@ median_field() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-row() { printf '%-44s %9s %8s %8s %10s %10s %10s %10s\n' "$@"; }
+row() { printf '%-44s %9s %8s %8s %10s %10s %10s %10s %10s\n' "$@"; }
 
 # Each round's rows, then the medians (the table chart.py draws), the host's
 # run beside them, and the ratios.
 report() {
   local round api pg ratios=()
-  printf '\n%-6s %9s %8s %8s %10s %10s %10s %10s %12s %10s %10s %8s\n' round 'API req/s' 'p50 ms' 'p99 ms' \
-    'client us' 'API us' 'db us' 'Redis us' 'pgbench tps' 'pgbench us' 'its db us' 'ratio'
+  printf '\n%-6s %9s %8s %8s %10s %10s %10s %10s %10s %12s %10s %10s %10s %8s\n' round 'API req/s' 'p50 ms' 'p99 ms' \
+    'client us' 'API us' 'db us' 'Redis us' 'machine us' 'pgbench tps' 'pgbench us' 'its db us' 'machine us' 'ratio'
   for ((round = 0; round < ROUNDS; round++)); do
     read -r -a api <<<"${API_RUNS[round]}"
     read -r -a pg <<<"${PGBENCH_RUNS[round]}"
     ratios+=("$(ratio "${api[0]}" "${pg[0]}")")
-    printf '%-6s %9s %8s %8s %10s %10s %10s %10s %12s %10s %10s %8s\n' "$((round + 1))" "${api[0]}" "${api[1]}" \
-      "${api[2]}" "${api[9]}" "${api[6]}" "${api[7]}" "${api[8]}" "${pg[0]}" "${pg[2]}" "${pg[3]}" "${ratios[round]}"
+    printf '%-6s %9s %8s %8s %10s %10s %10s %10s %10s %12s %10s %10s %10s %8s\n' "$((round + 1))" "${api[0]}" \
+      "${api[1]}" "${api[2]}" "${api[9]}" "${api[6]}" "${api[7]}" "${api[8]}" "${api[10]}" "${pg[0]}" "${pg[2]}" "${pg[3]}" \
+      "${pg[4]}" "${ratios[round]}"
   done
   local m=() f
-  for f in 1 2 3 10 7 8 9; do m+=("$(median_field "$f" "${API_RUNS[@]}")"); done
-  local tps pg_cpu db_cpu
+  for f in 1 2 3 10 7 8 9 11; do m+=("$(median_field "$f" "${API_RUNS[@]}")"); done
+  local tps pg_cpu db_cpu pg_machine
   tps=$(median_field 1 "${PGBENCH_RUNS[@]}") pg_cpu=$(median_field 3 "${PGBENCH_RUNS[@]}")
-  db_cpu=$(median_field 4 "${PGBENCH_RUNS[@]}")
+  db_cpu=$(median_field 4 "${PGBENCH_RUNS[@]}") pg_machine=$(median_field 5 "${PGBENCH_RUNS[@]}")
   printf '\n'
-  row measure 'req/s' 'p50 ms' 'p99 ms' 'client us' 'API us' 'db us' 'Redis us'
+  row measure 'req/s' 'p50 ms' 'p99 ms' 'client us' 'API us' 'db us' 'Redis us' 'machine us'
   row "API GET /, ab beside it (like pgbench)" "${m[@]}"
-  row "pgbench insert (32 clients, beside the db)" "$tps" - - "$pg_cpu" - "$db_cpu" -
+  row "pgbench insert (32 clients, beside the db)" "$tps" - - "$pg_cpu" - "$db_cpu" - "$pg_machine"
   read -r -a api <<<"$HOST_RUN"
-  row "API GET /, ab on the host (published port)" "${api[0]}" "${api[1]}" "${api[2]}" - "${api[6]}" "${api[7]}" "${api[8]}"
+  row "API GET /, ab on the host (published port)" "${api[0]}" "${api[1]}" "${api[2]}" - "${api[6]}" "${api[7]}" "${api[8]}" \
+    "${api[10]}"
   printf '(medians of %s rounds of about %s s each side; the host row: one run after the rounds)\n' "$ROUNDS" "$DURATION"
   printf 'API / pgbench: %s (ratio of the medians; by round: %s); %s (the host run against the pgbench median)\n' \
     "$(ratio "${m[0]}" "$tps")" "${ratios[*]}" "$(ratio "${api[0]}" "$tps")"
@@ -96,10 +98,10 @@ main() {
     say "Round $round of $ROUNDS: GET / with $requests requests over $CONNECTIONS connections from beside the API, then pgbench"
     run=$(api_run beside "$requests")
     API_RUNS+=("$run")
-    note "API: $run (req/s p50 p99 2xx counter rows, then us of CPU: API db Redis client)"
+    note "API: $run (req/s p50 p99 2xx counter rows, then us of CPU: API db Redis client machine)"
     pg=$(pgbench_rate)
-    PGBENCH_RUNS+=("$(awk '{ printf "%.0f %s %s %s\n", $1, $2, $3, $4 }' <<<"$pg")")
-    note "pgbench: $pg (tps transactions, then us of CPU: pgbench its db)"
+    PGBENCH_RUNS+=("$(awk '{ printf "%.0f %s %s %s %s\n", $1, $2, $3, $4, $5 }' <<<"$pg")")
+    note "pgbench: $pg (tps transactions, then us of CPU: pgbench its db machine)"
   done
   say "The same GET / load through the published port, from the host (one run)"
   HOST_RUN=$(api_run host "$requests")
