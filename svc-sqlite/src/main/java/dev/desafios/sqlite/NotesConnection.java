@@ -7,33 +7,37 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The notes store's one connection, used under a lock: SQLite serialises writers anyway, and a
  * lock (not {@code synchronized}) lets waiting virtual threads unmount. Every write is its own
- * explicit transaction whose result is handed out only once its COMMIT succeeded; every outcome
- * also tells the health check ({@link WriteProbe}).
+ * explicit transaction whose result is handed out only once its COMMIT succeeded; a write that
+ * adds to the file is refused while it would eat into the reserve ({@link StoreSpace}); every
+ * outcome also tells the health check ({@link WriteProbe}).
  */
 final class NotesConnection implements AutoCloseable {
     private final Connection connection;
+    private final StoreSpace space;
     private final StoreFailure failures;
     private final WriteProbe probe;
     private final ReentrantLock lock = new ReentrantLock();
     /** False while the schema could not be written (a full disk at start); tried again before each write. */
     private boolean schemaApplied;
 
-    private NotesConnection(Connection connection, StoreFailure failures, long maxNoteBytes) {
+    private NotesConnection(Connection connection, StoreSpace space, long maxNoteBytes) {
         this.connection = connection;
-        this.failures = failures;
-        this.probe = new WriteProbe(maxNoteBytes);
+        this.space = space;
+        this.failures = new StoreFailure(space);
+        this.probe = new WriteProbe(space, maxNoteBytes);
     }
 
-    /** Opens the database ({@link NotesDatabase#open}) and its schema. */
-    static NotesConnection open(String path, long maxBytes, long maxNoteBytes) {
+    /** Opens the database ({@link NotesDatabase#open}) and its schema, on a volume with {@code usableBytes} free. */
+    static NotesConnection open(String path, long maxBytes, long maxNoteBytes, LongSupplier usableBytes) {
         try {
             Connection connection = NotesDatabase.open(path, maxBytes);
-            File directory = new File(path).getAbsoluteFile().getParentFile();
-            var store = new NotesConnection(connection, new StoreFailure(directory), maxNoteBytes);
+            var space = new StoreSpace(usableBytes, new File(path), NotesDatabase.pageSize(connection), maxNoteBytes);
+            var store = new NotesConnection(connection, space, maxNoteBytes);
             store.applySchemaAtStart(path);
             return store;
         } catch (SQLException e) {
@@ -48,6 +52,7 @@ final class NotesConnection implements AutoCloseable {
     private void applySchemaAtStart(String path) throws SQLException {
         try {
             applySchema();
+            NotesSchema.switchToAutoVacuum(connection, space);
         } catch (SQLException e) {
             if (!failures.isFull(e)) {
                 throw e;
@@ -68,11 +73,19 @@ final class NotesConnection implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** One explicit transaction, answered only from a COMMIT that succeeded. */
-    <T> T write(String action, Work<T> work) {
+    /**
+     * One explicit transaction, answered only from a COMMIT that succeeded. A write that adds
+     * {@code bytes} (above 0: a note) is refused, as on a full disk, while they would not fit
+     * above the reserve; one that adds none (a delete) may use the reserve.
+     */
+    <T> T write(String action, long bytes, Work<T> work) {
         lock.lock();
         try (Statement st = connection.createStatement()) {
             applySchema();
+            if (bytes > 0 && !space.fits(connection, bytes)) {
+                probe.writeFailed();
+                throw failures.refused(action, bytes);
+            }
             st.execute("BEGIN IMMEDIATE");
             try {
                 T result = work.run(connection);
@@ -102,7 +115,24 @@ final class NotesConnection implements AutoCloseable {
         }
     }
 
-    /** Whether the store takes writes now: a write of its own ({@link WriteProbe}), not a read. */
+    /**
+     * Hands what deletes freed back to the volume at once (a checkpoint that truncates the log and
+     * the file). The deletes are committed whatever happens here: a checkpoint that fails is left
+     * to the next one.
+     */
+    void giveRoomBack() {
+        lock.lock();
+        try {
+            NotesDatabase.checkpoint(connection);
+        } catch (SQLException e) {
+            Log.warn("a checkpoint after a delete failed: the next one takes it",
+                    new JsonObject().add("sqliteCode", e.getErrorCode()).add("error", String.valueOf(e.getMessage())));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the store takes notes now: room for the largest and a write of its own ({@link WriteProbe}). */
     boolean isWritable() {
         lock.lock();
         try {

@@ -1,5 +1,6 @@
 package dev.desafios.sqlite;
 
+import java.io.File;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -17,6 +19,9 @@ import java.util.function.Predicate;
  * succeeded: an id is handed out only for a committed row. (An implicit commit at the end of an
  * {@code INSERT ... RETURNING} fails where the driver does not look, when the statement is
  * reset: on a full disk every such note got the same id and none was stored.)
+ *
+ * <p>A full volume never deadlocks it: a note is refused while it would eat into the reserve
+ * that deletes need ({@link StoreSpace}), and each delete gives its room back at once.
  */
 final class NotesRepository implements AutoCloseable {
     private final NotesConnection store;
@@ -30,13 +35,20 @@ final class NotesRepository implements AutoCloseable {
      * the file (SQLite's {@code max_page_count}): past it writes are refused as on a full disk.
      */
     static NotesRepository open(String path, long maxBytes, long maxNoteBytes) {
-        return new NotesRepository(NotesConnection.open(path, maxBytes, maxNoteBytes));
+        File directory = new File(path).getAbsoluteFile().getParentFile();
+        return open(path, maxBytes, maxNoteBytes, directory::getUsableSpace);
+    }
+
+    /** As above, with the volume's free bytes from {@code usableBytes}: a test's volume of its own. */
+    static NotesRepository open(String path, long maxBytes, long maxNoteBytes, LongSupplier usableBytes) {
+        return new NotesRepository(NotesConnection.open(path, maxBytes, maxNoteBytes, usableBytes));
     }
 
     /** Stores the note and answers it with its id once the row is committed. */
     Note insert(Note.New note) {
         String createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-        return store.write("stored", connection -> {
+        long bytes = utf8Bytes(note.title()) + utf8Bytes(note.body()) + createdAt.length();
+        return store.write("stored", bytes, connection -> {
             try (PreparedStatement st = connection.prepareStatement(
                     "INSERT INTO notes (title, body, created_at) VALUES (?, ?, ?)")) {
                 st.setString(1, note.title());
@@ -51,14 +63,21 @@ final class NotesRepository implements AutoCloseable {
         });
     }
 
-    /** Deletes the note; true when it existed and its removal is committed. */
+    /**
+     * Deletes the note; true when it existed and its removal is committed. A delete may use the
+     * reserve, and the note's pages and the log are the volume's again before it answers.
+     */
     boolean delete(long id) {
-        return store.write("deleted", connection -> {
+        boolean deleted = store.write("deleted", 0, connection -> {
             try (PreparedStatement st = connection.prepareStatement("DELETE FROM notes WHERE id = ?")) {
                 st.setLong(1, id);
                 return st.executeUpdate() == 1;
             }
         });
+        if (deleted) {
+            store.giveRoomBack();
+        }
+        return deleted;
     }
 
     /**
@@ -95,7 +114,7 @@ final class NotesRepository implements AutoCloseable {
         });
     }
 
-    /** Whether the store takes writes now: a write of its own ({@link WriteProbe}), not a read. */
+    /** Whether the store takes notes now: room for the largest and a write of its own ({@link WriteProbe}). */
     boolean isWritable() {
         return store.isWritable();
     }
@@ -107,5 +126,15 @@ final class NotesRepository implements AutoCloseable {
 
     private static Note read(ResultSet rs) throws SQLException {
         return new Note(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+    }
+
+    /** The text's size in the file (UTF-8), without encoding a copy of it. */
+    static long utf8Bytes(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 }
