@@ -65,6 +65,8 @@ final class NotesBackup {
             out.flush();
             return notes;
         } finally {
+            // A VACUUM INTO that failed (a full volume) also leaves the copy's rollback journal.
+            Files.deleteIfExists(copy.resolveSibling(copy.getFileName() + "-journal"));
             Files.deleteIfExists(copy);
         }
     }

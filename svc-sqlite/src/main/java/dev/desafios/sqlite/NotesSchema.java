@@ -1,5 +1,7 @@
 package dev.desafios.sqlite;
 
+import com.eclipsesource.json.JsonObject;
+import dev.desafios.common.Log;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,7 +9,8 @@ import java.sql.Statement;
 
 /**
  * Creates the tables at start, idempotently, and brings a database made by an earlier version
- * up to this one ({@code PRAGMA user_version}).
+ * up to this one ({@code PRAGMA user_version}): 1, the tables and the id skipped below; 2, a file
+ * with {@code auto_vacuum=FULL}, which gives a deleted note's pages back to the volume.
  */
 final class NotesSchema {
     /** AUTOINCREMENT: an id, once committed, is never given again, even after its note is deleted. */
@@ -25,7 +28,8 @@ final class NotesSchema {
                 at      TEXT NOT NULL,
                 reserve BLOB
             )""";
-    private static final int VERSION = 1;
+    private static final int TABLES = 1;
+    private static final int VERSION = 2;
 
     private NotesSchema() {
     }
@@ -33,7 +37,7 @@ final class NotesSchema {
     static void apply(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             int version = intOf(st, "PRAGMA user_version");
-            if (version >= VERSION) {
+            if (version >= TABLES) {
                 return;
             }
             boolean earlierVersion = intOf(st, "SELECT count(*) FROM sqlite_master WHERE name = 'notes'") == 1;
@@ -45,11 +49,51 @@ final class NotesSchema {
                 if (earlierVersion) {
                     skipUnstoredId(st);
                 }
-                st.execute("PRAGMA user_version = " + VERSION);
+                // A new file has auto_vacuum from its first page (NotesDatabase.open): version 2 at once.
+                st.execute("PRAGMA user_version = " + (intOf(st, "PRAGMA auto_vacuum") == 0 ? TABLES : VERSION));
                 st.execute("COMMIT");
             } catch (SQLException e) {
                 rollbackQuietly(st);
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Version 2 for a file made without auto_vacuum: only a VACUUM switches it, and a VACUUM
+     * writes every page again through the log. Run once at start (never before a client's write:
+     * it takes as long as the file is large), when the volume has room for that above the
+     * reserve; otherwise the file goes on without it, one line in the log says why, and the next
+     * start tries again. Until then {@link StoreSpace#room} counts the pages a delete frees inside
+     * the file. Either way the log is truncated after, so a copy that failed halfway gives its room
+     * back.
+     */
+    static void switchToAutoVacuum(Connection connection, StoreSpace space) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            if (intOf(st, "PRAGMA user_version") != TABLES) {
+                return;
+            }
+            if (intOf(st, "PRAGMA auto_vacuum") != 0) {
+                st.execute("PRAGMA user_version = " + VERSION);
+                return;
+            }
+            long needed = space.vacuumBytes(connection);
+            if (!space.fits(connection, needed)) {
+                Log.warn("the database keeps a deleted note's pages in its file: too little room to switch it"
+                        + " to auto_vacuum",
+                        new JsonObject().add("neededBytes", needed).add("roomBytes", space.room(connection)));
+                return;
+            }
+            try {
+                st.execute("PRAGMA auto_vacuum=FULL");
+                st.execute("VACUUM");
+                st.execute("PRAGMA user_version = " + VERSION);
+                Log.info("the database now gives a deleted note's pages back to the volume (auto_vacuum)");
+            } catch (SQLException e) {
+                Log.warn("the database keeps a deleted note's pages in its file: its switch to auto_vacuum failed",
+                        new JsonObject().add("error", String.valueOf(e.getMessage())));
+            } finally {
+                NotesDatabase.checkpoint(connection);
             }
         }
     }

@@ -8,10 +8,12 @@ import java.time.Instant;
 
 /**
  * The health check of the notes store: a write, because a store that still reads can have
- * stopped taking writes (a full disk answers {@code SELECT 1} as before). Normally it rewrites one
- * small row. After a note could not be written it writes as much as the largest note would take,
- * and clears it at once: a small write can still fit where a note no longer does, and the store
- * is UP again only when a note would fit again. Called under the repository's lock.
+ * stopped taking writes (a full disk answers {@code SELECT 1} as before). First, the largest note
+ * must fit above the reserve ({@link StoreSpace}): the store is DOWN while it would not, however
+ * recently a smaller write succeeded, and UP again as soon as it would. Then it rewrites one small
+ * row. After a note could not be written it also writes as much as the largest note would take,
+ * and clears it at once: with {@code DB_MAX_BYTES} the file's own bound, not the volume, may be
+ * what refuses a note. Called under the connection's lock.
  */
 final class WriteProbe {
     /**
@@ -21,13 +23,15 @@ final class WriteProbe {
      */
     static final long FRESH_NANOS = 1_000_000_000L;
 
+    private final StoreSpace space;
     private final long noteBytes;
     private volatile boolean lastWriteFailed;
     /** When a write last succeeded (System.nanoTime()), while none has failed since. */
     private volatile long succeededAt;
     private volatile boolean succeededSince;
 
-    WriteProbe(long noteBytes) {
+    WriteProbe(StoreSpace space, long noteBytes) {
+        this.space = space;
         this.noteBytes = noteBytes;
     }
 
@@ -42,12 +46,16 @@ final class WriteProbe {
         succeededSince = false;
     }
 
-    /** True when the probe's write, or a write under a second old, was committed. */
+    /** True when the largest note fits and the probe's write, or a write under a second old, was committed. */
     boolean run(Connection connection) {
-        if (succeededSince && System.nanoTime() - succeededAt < FRESH_NANOS) {
-            return true;
-        }
         try {
+            if (!space.fits(connection, noteBytes)) {
+                writeFailed();
+                return false;
+            }
+            if (succeededSince && System.nanoTime() - succeededAt < FRESH_NANOS) {
+                return true;
+            }
             if (lastWriteFailed) {
                 commit(connection, noteBytes);
             }
