@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.LongSupplier;
 
 /**
  * Backup and restore of the notes file, run by a one-shot container of the service's own image
@@ -78,16 +79,47 @@ final class NotesBackup {
      * not be running on this volume (restore.sh stops it first). Returns the note count.
      */
     static long restore(InputStream in, Path database) throws IOException, SQLException {
+        var folder = database.toAbsolutePath().getParent().toFile();
+        return restore(in, database, folder::getUsableSpace);
+    }
+
+    /**
+     * The same, with the volume's free bytes from {@code usableBytes}. A copy that would leave less
+     * than the store's reserve free ({@link StoreSpace}) is refused, the old database kept: on
+     * such a volume the service could not even delete a note to make room.
+     */
+    static long restore(InputStream in, Path database, LongSupplier usableBytes) throws IOException, SQLException {
         Path incoming = database.resolveSibling(database.getFileName() + ".restoring");
         try {
             Files.copy(in, incoming, StandardCopyOption.REPLACE_EXISTING);
             long notes = checked(incoming);
+            requireReserveLeft(incoming, database, usableBytes.getAsLong());
             Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-wal"));
             Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-shm"));
             Files.move(incoming, database, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return notes;
         } finally {
             Files.deleteIfExists(incoming);
+        }
+    }
+
+    /** Refuses the copy when, once it replaces the database and its log, the reserve would not be free. */
+    private static void requireReserveLeft(Path incoming, Path database, long usable) throws IOException, SQLException {
+        long freed = 0;
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path old = database.resolveSibling(database.getFileName() + suffix);
+            freed += Files.exists(old) ? Files.size(old) : 0;
+        }
+        long pageSize;
+        try (Connection connection = open(incoming)) {
+            pageSize = NotesDatabase.pageSize(connection);
+        }
+        long reserve = StoreSpace.reserveBytes(pageSize, Note.MAX_STORED_BYTES);
+        long free = usable + freed;
+        if (free < reserve) {
+            throw new IOException("the volume would have " + free + " bytes free with this copy, less than the "
+                    + reserve + " the store keeps free so that a note can always be deleted: restore it onto a "
+                    + "larger volume (nothing was changed)");
         }
     }
 

@@ -57,6 +57,29 @@ class NotesBackupTest {
     }
 
     @Test
+    void restore_copyLeavingLessThanTheReserve_refusedAndTheDatabaseKept() throws Exception {
+        Path live = dir.resolve("notes.db");
+        var copy = new ByteArrayOutputStream();
+        try (var notes = NotesRepository.open(live.toString(), 0, Note.MAX_STORED_BYTES)) {
+            notes.insert(new Note.New("kept", "b"));
+            NotesBackup.backup(live, copy);
+            notes.insert(new Note.New("second", "not in the copy"));
+        }
+        Path target = Files.createDirectory(dir.resolve("small")).resolve("notes.db");
+        Files.copy(live, target);
+        long reserve = StoreSpace.reserveBytes(4096, Note.MAX_STORED_BYTES);
+        long oldFiles = Files.size(target);
+
+        var e = assertThrows(IOException.class, () -> NotesBackup.restore(
+                new ByteArrayInputStream(copy.toByteArray()), target, () -> reserve - oldFiles - 1));
+
+        assertTrue(e.getMessage().contains("larger volume"), e.getMessage());
+        assertEquals(2, NotesBackup.checked(target), "the old database is kept");
+        assertFalse(Files.exists(target.resolveSibling("notes.db.restoring")));
+        assertEquals(1, NotesBackup.restore(new ByteArrayInputStream(copy.toByteArray()), target, () -> reserve - oldFiles));
+    }
+
+    @Test
     void restore_overOldDatabase_itsLogRemovedSoItIsNotReplayed() throws Exception {
         Path source = dir.resolve("source.db");
         try (var notes = NotesRepository.open(source.toString(), 0, Note.MAX_STORED_BYTES)) {
