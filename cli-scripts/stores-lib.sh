@@ -52,8 +52,9 @@ redis_config() {
 }
 
 # SQL run by psql inside a PostgreSQL container, as the database's owner, with
-# :'run' standing for $RUN_ID: `db_sql CONTAINER SQL`.
-db_sql() { docker exec -i "$1" psql -U app -d app -qAt -v ON_ERROR_STOP=1 -v "run=$RUN_ID" <<<"$2"; }
+# :'run' standing for $RUN_ID when set; prints the rows, unaligned, without
+# headers: `db_sql CONTAINER SQL`.
+db_sql() { docker exec -i "$1" psql -U app -d app -qAt -v ON_ERROR_STOP=1 -v "run=${RUN_ID:-}" <<<"$2"; }
 
 # Removes what a verify run wrote through the API, which has no DELETE on
 # purpose (no client may remove what others stored): the orders whose item ends

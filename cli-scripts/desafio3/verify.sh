@@ -81,8 +81,8 @@ hostile_values_safe() {
 kept_count_exact() {
   local kept rows
   read_counts || return 1
-  kept=$(docker exec desafio3-db psql -U app -d app -Atc 'SELECT total FROM access_count') || return 1
-  rows=$(docker exec desafio3-db psql -U app -d app -Atc 'SELECT count(*) FROM accesses') || return 1
+  kept=$(db_sql desafio3-db 'SELECT total FROM access_count') || return 1
+  rows=$(db_sql desafio3-db 'SELECT count(*) FROM accesses') || return 1
   note "/visits accesses $ACCESSES, access_count $kept, count(*) $rows"
   ((ACCESSES == kept && kept == rows))
 }

@@ -80,9 +80,11 @@ forget_verify_data() { forget_run desafio5-users-db desafio5-orders-db; }
 # What verify wrote is gone, and both databases hold as many users and orders
 # as when it started: `data_as_found COUNTS_AT_START`.
 data_as_found() {
+  local now
   note "removed what verify wrote: $(forget_verify_data)"
-  note "at the start: $1; now: $(row_counts)"
-  [[ $(row_counts) == "$1" ]]
+  now=$(row_counts) || return 1
+  note "at the start: $1; now: $now"
+  [[ $now == "$1" ]]
 }
 
 # down.sh (volumes kept), then up.sh with as many replicas: the user and its orders are back.

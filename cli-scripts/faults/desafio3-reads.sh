@@ -16,20 +16,18 @@ READS_ROUNDS=2
 READERS=56 WRITERS=8
 READS_P99_SLACK_MS=100
 
-reads_sql() { docker exec desafio3-db psql -U app -d app -Atqc "$1"; }
-
 # Tops accesses up to READS_ROWS rows in one statement. The database's triggers
 # count them in the same transaction; the API's next write counts them in Redis
 # (the rows above its mark), so the counter and the rows still agree.
 reads_fill_rows() {
   local rows started
-  rows=$(reads_sql 'SELECT total FROM access_count') || die "no kept row count in desafio3-db"
+  rows=$(db_sql desafio3-db 'SELECT total FROM access_count') || die "no kept row count in desafio3-db"
   if ((rows >= READS_ROWS)); then note "accesses holds $rows rows already"; return 0; fi
   started=$SECONDS
   dkq exec desafio3-db psql -U app -d app -qc "INSERT INTO accesses (path, client, user_agent, request_id)
     SELECT '/', '127.0.0.1', 'faults', 'bulk-' || n FROM generate_series(1, $((READS_ROWS - rows))) AS n"
-  note "accesses: $rows -> $(reads_sql 'SELECT total FROM access_count') rows in $((SECONDS - started)) s" \
-    "(count(*) agrees: $(reads_sql 'SELECT count(*) FROM accesses'))"
+  note "accesses: $rows -> $(db_sql desafio3-db 'SELECT total FROM access_count') rows in $((SECONDS - started)) s" \
+    "(count(*) agrees: $(db_sql desafio3-db 'SELECT count(*) FROM accesses'))"
 }
 
 # hey's summary as "p99_ms 2xx other_status transport_errors".

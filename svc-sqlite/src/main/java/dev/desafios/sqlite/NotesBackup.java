@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
  * and the writer do not wait for each other). The copy is one file, with no log beside it.
  */
 final class NotesBackup {
+    /** SQLite's log and its shared-memory index, beside the database. */
+    private static final String[] LOG_FILES = {"-wal", "-shm"};
+
     private NotesBackup() {
     }
 
@@ -92,27 +95,24 @@ final class NotesBackup {
         Path incoming = database.resolveSibling(database.getFileName() + ".restoring");
         try {
             Files.copy(in, incoming, StandardCopyOption.REPLACE_EXISTING);
-            long notes = checked(incoming);
-            requireReserveLeft(incoming, database, usableBytes.getAsLong());
-            Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-wal"));
-            Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-shm"));
+            Copy copy = inspected(incoming);
+            requireReserveLeft(copy.pageSize(), database, usableBytes.getAsLong());
+            for (String log : LOG_FILES) {
+                Files.deleteIfExists(database.resolveSibling(database.getFileName() + log));
+            }
             Files.move(incoming, database, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return notes;
+            return copy.notes();
         } finally {
             Files.deleteIfExists(incoming);
         }
     }
 
     /** Refuses the copy when, once it replaces the database and its log, the reserve would not be free. */
-    private static void requireReserveLeft(Path incoming, Path database, long usable) throws IOException, SQLException {
-        long freed = 0;
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            Path old = database.resolveSibling(database.getFileName() + suffix);
+    private static void requireReserveLeft(long pageSize, Path database, long usable) throws IOException {
+        long freed = Files.exists(database) ? Files.size(database) : 0;
+        for (String log : LOG_FILES) {
+            Path old = database.resolveSibling(database.getFileName() + log);
             freed += Files.exists(old) ? Files.size(old) : 0;
-        }
-        long pageSize;
-        try (Connection connection = open(incoming)) {
-            pageSize = NotesDatabase.pageSize(connection);
         }
         long reserve = StoreSpace.reserveBytes(pageSize, Note.MAX_STORED_BYTES);
         long free = usable + freed;
@@ -125,6 +125,14 @@ final class NotesBackup {
 
     /** The note count of a database that passes {@code PRAGMA integrity_check}; otherwise why not. */
     static long checked(Path database) throws IOException, SQLException {
+        return inspected(database).notes();
+    }
+
+    /** A copy that passed the check: its note count and its page size. */
+    private record Copy(long notes, long pageSize) {
+    }
+
+    private static Copy inspected(Path database) throws IOException, SQLException {
         requireFile(database);
         try (Connection connection = open(database); Statement st = connection.createStatement()) {
             try (ResultSet integrity = st.executeQuery("PRAGMA integrity_check")) {
@@ -134,7 +142,7 @@ final class NotesBackup {
                 }
             }
             try (ResultSet count = st.executeQuery("SELECT count(*) FROM notes")) {
-                return count.next() ? count.getLong(1) : 0;
+                return new Copy(count.next() ? count.getLong(1) : 0, NotesDatabase.pageSize(connection));
             }
         } catch (SQLException e) {
             throw new IOException(database + " is not a notes database: " + e.getMessage(), e);
